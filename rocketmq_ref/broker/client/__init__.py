@@ -1,0 +1,1 @@
+"""Broker package `client` (Java `org.apache.rocketmq.broker.client`)."""

@@ -1,0 +1,1 @@
+"""Broker package `latency` (Java `org.apache.rocketmq.broker.latency`)."""

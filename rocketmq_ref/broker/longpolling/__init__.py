@@ -1,0 +1,1 @@
+"""Broker package `longpolling` (Java `org.apache.rocketmq.broker.longpolling`)."""

@@ -1,0 +1,1 @@
+"""Broker package `offset` (Java `org.apache.rocketmq.broker.offset`)."""

@@ -1,0 +1,1 @@
+"""Broker package `out` (Java `org.apache.rocketmq.broker.out`)."""

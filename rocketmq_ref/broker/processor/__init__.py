@@ -1,0 +1,1 @@
+"""Broker package `processor` (Java `org.apache.rocketmq.broker.processor`)."""

@@ -1,0 +1,1 @@
+"""Broker package `stats` (Java `org.apache.rocketmq.broker.stats`)."""

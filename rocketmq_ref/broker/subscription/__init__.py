@@ -1,0 +1,1 @@
+"""Broker package `subscription` (Java `org.apache.rocketmq.broker.subscription`)."""

@@ -1,0 +1,1 @@
+"""Broker package `topic` (Java `org.apache.rocketmq.broker.topic`)."""
