@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from rocketmq_ref.store.message_filter import MessageFilter
+
 SUB_ALL = "*"
 TAG_TYPE = "TAG"
 
@@ -20,10 +22,9 @@ def is_tag_type(expression_type: str | None) -> bool:
     return not expression_type or expression_type == TAG_TYPE
 
 
-class ExpressionMessageFilter:
+class ExpressionMessageFilter(MessageFilter):
     """Matches consume-queue units against one ``SubscriptionData`` (MessageFilter interface)."""
 
-    __slots__ = ("subscription_data", "_match_all", "_codes")
 
     def __init__(self, subscription_data: Any | None, consumer_filter_data: Any = None,
                  consumer_filter_manager: Any = None) -> None:
@@ -52,4 +53,4 @@ class ExpressionForRetryMessageFilter(ExpressionMessageFilter):
     """The filter used when the broker filters retry topics (``filterSupportRetry``); with tag
     subscriptions it behaves as its parent."""
 
-    __slots__ = ()
+    pass

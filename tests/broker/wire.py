@@ -1,0 +1,124 @@
+"""A raw RocketMQ frame client for broker tests: stdlib sockets and JSON headers, no project code,
+so the tests check the wire format itself (protocol.md §2-§4)."""
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+import struct
+import time
+
+_opaque = itertools.count(1)
+
+
+class WireConnection:
+    """One TCP connection; ``request`` sends a frame and reads frames until the matching response
+    (server-initiated requests that arrive meanwhile are kept in ``server_requests``)."""
+
+    def __init__(self, addr: str, timeout: float = 10.0, version: int = 409, language: str = "JAVA") -> None:
+        host, port = addr.rsplit(":", 1)
+        self.sock = socket.create_connection((host, int(port)), timeout=timeout)
+        self.version = version
+        self.language = language
+        self.server_requests: list[dict] = []
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def send(self, code: int, ext: dict | None = None, body: bytes = b"", oneway: bool = False,
+             raw_ext: bool = False, header_extra: dict | None = None) -> int:
+        opaque = next(_opaque)
+        header = {"code": code, "language": self.language, "version": self.version, "opaque": opaque,
+                  "flag": 2 if oneway else 0, "serializeTypeCurrentRPC": "JSON"}
+        if ext is not None:
+            header["extFields"] = ext if raw_ext else {k: str(v) for k, v in ext.items()}
+        if header_extra:
+            header.update(header_extra)
+        self.send_raw(encode_frame(json.dumps(header).encode(), body))
+        return opaque
+
+    def send_raw(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def read_frame(self, timeout: float | None = None) -> tuple[dict, bytes]:
+        if timeout is not None:
+            self.sock.settimeout(timeout)
+        total, = struct.unpack(">i", self._recv(4))
+        data = self._recv(total)
+        (word,) = struct.unpack(">i", data[:4])
+        hlen = word & 0xFFFFFF
+        return json.loads(data[4:4 + hlen].decode()), data[4 + hlen:]
+
+    def response_to(self, opaque: int, timeout: float = 10.0) -> tuple[dict, bytes]:
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no response to opaque {opaque}")
+            header, body = self.read_frame(timeout=left)
+            if header.get("flag", 0) & 1 and header.get("opaque") == opaque:
+                return header, body
+            if not header.get("flag", 0) & 1:
+                self.server_requests.append(header)
+
+    def request(self, code: int, ext: dict | None = None, body: bytes = b"", timeout: float = 10.0,
+                **kw) -> tuple[dict, bytes]:
+        return self.response_to(self.send(code, ext, body, **kw), timeout)
+
+    def _recv(self, n: int) -> bytes:
+        buf = bytearray()
+        while len(buf) < n:
+            chunk = self.sock.recv(n - len(buf))
+            if not chunk:
+                raise EOFError("connection closed by peer")
+            buf += chunk
+        return bytes(buf)
+
+
+def encode_frame(header: bytes, body: bytes = b"", serialize_type: int = 0) -> bytes:
+    return struct.pack(">ii", 4 + len(header) + len(body), (serialize_type << 24) | len(header)) + header + body
+
+
+def call(addr: str, code: int, ext: dict | None = None, body: bytes = b"", timeout: float = 10.0,
+         **kw) -> tuple[dict, bytes]:
+    with WireConnection(addr, timeout=timeout, **kw) as c:
+        return c.request(code, ext, body, timeout=timeout)
+
+
+def decode_messages(body: bytes) -> list[dict]:
+    """Split a pull/query body into commit-log records (message-and-store.md §1): the fields tests look at."""
+    out = []
+    pos = 0
+    while pos + 4 <= len(body):
+        total, = struct.unpack_from(">i", body, pos)
+        rec = body[pos:pos + total]
+        queue_id, flag, queue_offset, phys = struct.unpack_from(">iiqq", rec, 12)
+        sys_flag, = struct.unpack_from(">i", rec, 36)
+        born_ts, = struct.unpack_from(">q", rec, 40)
+        p = 48 + (8 if not sys_flag & 0x10 else 20)  # born host v4/v6
+        p += 8 + (8 if not sys_flag & 0x20 else 20) + 4 + 8  # store ts, store host, reconsume, prepared
+        reconsume, = struct.unpack_from(">i", rec, p - 12)
+        blen, = struct.unpack_from(">i", rec, p)
+        body_bytes = rec[p + 4:p + 4 + blen]
+        p += 4 + blen
+        tlen = rec[p]
+        topic = rec[p + 1:p + 1 + tlen].decode()
+        p += 1 + tlen
+        plen, = struct.unpack_from(">h", rec, p)
+        props_raw = rec[p + 2:p + 2 + plen].decode()
+        props = dict(kv.split("\x01", 1) for kv in props_raw.split("\x02") if "\x01" in kv)
+        out.append({"topic": topic, "queue_id": queue_id, "queue_offset": queue_offset, "phys_offset": phys,
+                    "body": body_bytes, "properties": props, "reconsume_times": reconsume, "flag": flag,
+                    "born_timestamp": born_ts, "sys_flag": sys_flag})
+        pos += total
+    return out
+
+
+def properties_string(props: dict[str, str]) -> str:
+    return "".join(f"{k}\x01{v}\x02" for k, v in props.items())
