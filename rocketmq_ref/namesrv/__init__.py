@@ -1,0 +1,1 @@
+"""Name server (Java module ``namesrv``; books A4, A10, B2)."""
