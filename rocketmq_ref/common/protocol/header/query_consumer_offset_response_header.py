@@ -1,0 +1,12 @@
+"""``QueryConsumerOffsetResponseHeader``: the response header of the QUERY_CONSUMER_OFFSET request
+(Java ``common/protocol/header/QueryConsumerOffsetResponseHeader``; book A4.3.2)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rocketmq_ref.remoting.command_custom_header import CommandCustomHeader, Long, cf_not_null
+
+
+@dataclass(slots=True)
+class QueryConsumerOffsetResponseHeader(CommandCustomHeader):
+    offset: Long | None = cf_not_null()

@@ -1,0 +1,105 @@
+"""The JSON header encoding, serialize type 0 (Java ``RemotingSerializable.encode``/``decode`` applied to
+``RemotingCommand``; book A4.3.2, A13.4.2).
+
+Keys come out as fastjson writes them: sorted, nulls omitted, enums by name, ``extFields`` values all
+strings.  Decoding is lenient the way fastjson is with real clients: ext values sent as JSON numbers
+or booleans (ali-ons, C++) become their string form, missing keys take Java defaults, an unknown
+language decodes to None.
+"""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from rocketmq_ref.remoting.exception import RemotingCommandException
+from rocketmq_ref.remoting.protocol.language_code import LanguageCode, SerializeType
+
+if TYPE_CHECKING:
+    from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
+
+_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+_dump = _encoder.encode
+_loads = json.loads
+_LANG_BY_NAME = LanguageCode.__members__
+_INT32_MIN, _INT32_MAX = -(1 << 31), (1 << 31) - 1
+
+
+def json_header_encode(cmd: "RemotingCommand") -> bytes:
+    """The header of ``cmd`` as fastjson writes it: keys in alphabetical order, nulls left out."""
+    d: dict[str, Any] = {"code": cmd.code}
+    if cmd.ext_fields is not None:
+        d["extFields"] = cmd.ext_fields
+    d["flag"] = cmd.flag
+    if cmd.language is not None:
+        d["language"] = cmd.language.name
+    d["opaque"] = cmd.opaque
+    if cmd.remark is not None:
+        d["remark"] = cmd.remark
+    d["serializeTypeCurrentRPC"] = "JSON"
+    d["version"] = cmd.version
+    return _dump(d).encode("utf-8")
+
+
+def java_string_of(value: Any) -> str | None:
+    """A JSON scalar as the Java ``String`` fastjson would have put in a ``HashMap<String,String>``."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return None
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    return _dump(value)  # an object or array: its JSON text
+
+
+def _int_of(d: dict[str, Any], key: str, default: int = 0) -> int:
+    value = d.get(key, default)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise RemotingCommandException(f"JSON header: {key} must be an integer, got {value!r}")
+    try:
+        number = int(value)
+    except ValueError:
+        raise RemotingCommandException(f"JSON header: {key} must be an integer, got {value!r}") from None
+    if not _INT32_MIN <= number <= _INT32_MAX:
+        raise RemotingCommandException(f"JSON header: {key} {number} is out of the int32 range")
+    return number
+
+
+def json_header_decode(data: bytes, cmd: "RemotingCommand") -> None:
+    """Fill ``cmd`` from JSON header bytes; raise ``RemotingCommandException`` on anything malformed."""
+    try:
+        d = _loads(data)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise RemotingCommandException(f"JSON header is not valid JSON: {e}") from None
+    if type(d) is not dict:
+        raise RemotingCommandException(f"JSON header must be an object, got {type(d).__name__}")
+    cmd.code = _int_of(d, "code")
+    cmd.flag = _int_of(d, "flag")
+    cmd.opaque = _int_of(d, "opaque")
+    cmd.version = _int_of(d, "version")
+    lang = d.get("language")
+    if lang is None:
+        cmd.language = None
+    else:
+        cmd.language = _LANG_BY_NAME.get(lang) if isinstance(lang, str) else LanguageCode.from_name(lang)
+    remark = d.get("remark")
+    cmd.remark = remark if remark is None or isinstance(remark, str) else java_string_of(remark)
+    ext = d.get("extFields")
+    if ext is None:
+        cmd.ext_fields = None
+    elif type(ext) is dict:
+        for v in ext.values():
+            if type(v) is not str:
+                ext = {k: s for k, s in ((k, java_string_of(v)) for k, v in ext.items()) if s is not None}
+                break
+        cmd.ext_fields = ext
+    else:
+        raise RemotingCommandException(f"JSON header: extFields must be an object, got {ext!r:.60}")
+    cmd.serialize_type_current_rpc = SerializeType.JSON
