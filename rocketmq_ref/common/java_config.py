@@ -16,6 +16,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import types
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, TypeVar, get_type_hints
 
@@ -55,6 +57,10 @@ _FALSE = {"false", "0", "no", "off"}
 
 def _convert(key: str, raw: str, kind: Any) -> Any:
     text = raw.strip()
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):  # Optional[X]: set as X
+        args = [a for a in typing.get_args(kind) if a is not type(None)]
+        if len(args) == 1:
+            kind = args[0]
     try:
         if kind is bool:
             low = text.lower()
