@@ -52,5 +52,3 @@ class ExpressionMessageFilter(MessageFilter):
 class ExpressionForRetryMessageFilter(ExpressionMessageFilter):
     """The filter used when the broker filters retry topics (``filterSupportRetry``); with tag
     subscriptions it behaves as its parent."""
-
-    pass
