@@ -106,14 +106,16 @@ class IndexFile:
                          time_diff, slot_value)
         _SLOT.pack_into(buf, abs_slot_pos, index_count)
 
+        # the header's fields change together: one 40-byte write after the entry and the slot
         if index_count <= 1:
-            header.set_begin_phy_offset(phy_offset)
-            header.set_begin_timestamp(store_timestamp)
+            header.begin_phy_offset = phy_offset
+            header.begin_timestamp = store_timestamp
         if slot_value == INVALID_INDEX:
-            header.inc_hash_slot_count()
-        header.inc_index_count()
-        header.set_end_phy_offset(phy_offset)
-        header.set_end_timestamp(store_timestamp)
+            header.hash_slot_count += 1
+        header.index_count = index_count + 1
+        header.end_phy_offset = phy_offset
+        header.end_timestamp = store_timestamp
+        header.update_byte_buffer()
         return True
 
     def get_begin_timestamp(self) -> int:
