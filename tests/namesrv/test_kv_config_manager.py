@@ -58,8 +58,8 @@ def test_reads_a_file_written_by_java(path):
 def test_corrupt_file_is_a_clear_error_not_silent_loss(path):
     path.parent.mkdir(parents=True)
     path.write_text('{"configTable":{"ns":')
-    with pytest.raises(KVConfigFormatError, match="kvConfig.json: not JSON"):
+    with pytest.raises(KVConfigFormatError, match="kvConfig.json: bad JSON at char 21"):
         manager(path).load()
     path.write_text('{"configTable":{"ns":"oops"}}')
-    with pytest.raises(KVConfigFormatError, match="configTable must map"):
+    with pytest.raises(KVConfigFormatError, match="configTable"):
         manager(path).load()

@@ -59,7 +59,7 @@ def clock():
 
 @pytest.fixture
 def rim(clock):
-    return RouteInfoManager(now=clock)
+    return RouteInfoManager(now_ms=clock)
 
 
 def register(rim, name="broker-a", broker_id=0, addr=None, cluster="DefaultCluster", w=None,
@@ -77,7 +77,7 @@ def test_register_master_creates_routes_for_its_topics(rim):
     assert [(b.cluster, b.broker_name, b.broker_addrs) for b in route.broker_datas] == \
         [("DefaultCluster", "broker-a", {0: "10.0.0.1:10911"})]
     assert rim.pickup_topic_route_data("unknown") is None
-    assert sorted(rim.get_all_topic_list()) == ["T1", "T2"]
+    assert rim.get_all_topic_list().topic_list == {"T1", "T2"}
     info = rim.get_all_cluster_info()
     assert info.cluster_addr_table == {"DefaultCluster": {"broker-a"}}
 
@@ -115,7 +115,7 @@ def test_topic_merges_queue_data_from_each_master(rim):
     assert sorted((q.broker_name, q.read_queue_nums) for q in route.queue_datas) == \
         [("broker-a", 4), ("broker-b", 8)]
     assert sorted(b.broker_name for b in route.broker_datas) == ["broker-a", "broker-b"]
-    assert rim.get_topics_by_cluster("DefaultCluster") == ["T"]
+    assert rim.get_topics_by_cluster("DefaultCluster").topic_list == {"T"}
 
 
 def test_slave_promoted_on_same_address_replaces_its_old_id(rim):
@@ -140,7 +140,7 @@ def test_scan_expires_silent_brokers_closes_channel_and_drops_routes(rim, clock)
 
 
 def test_expiry_time_is_configurable(clock):
-    rim = RouteInfoManager(broker_channel_expired_time=1000, now=clock)
+    rim = RouteInfoManager(broker_channel_expired_time=1000, now_ms=clock)
     register(rim, w=wrapper(1, Topic("T")))
     clock.ms += 1000
     assert rim.scan_not_active_broker() == 0  # not past the bound yet
@@ -192,17 +192,18 @@ def test_delete_topic_everywhere_or_in_one_cluster(rim):
     assert [q.broker_name for q in rim.pickup_topic_route_data("T").queue_datas] == ["b"]
     rim.delete_topic("T")
     assert rim.pickup_topic_route_data("T") is None
-    assert rim.get_all_topic_list() == ["U"]
+    assert rim.get_all_topic_list().topic_list == {"U"}
 
 
 def test_unit_topic_lists_and_system_topics(rim):
     register(rim, w=wrapper(1, Topic("plain"), Topic("unit", topic_sys_flag=1),
                             Topic("sub", topic_sys_flag=2), Topic("both", topic_sys_flag=3)))
-    assert sorted(rim.get_unit_topics()) == ["both", "unit"]
-    assert sorted(rim.get_has_unit_sub_topic_list()) == ["both", "sub"]
-    assert rim.get_has_unit_sub_un_unit_topic_list() == ["sub"]
-    topics, addr = rim.get_system_topic_list()
-    assert topics == ["DefaultCluster", "broker-a"] and addr == "10.0.0.1:10911"
+    assert rim.get_unit_topics().topic_list == {"both", "unit"}
+    assert rim.get_has_unit_sub_topic_list().topic_list == {"both", "sub"}
+    assert rim.get_has_unit_sub_un_unit_topic_list().topic_list == {"sub"}
+    system = rim.get_system_topic_list()
+    assert system.topic_list == {"DefaultCluster", "broker-a"}
+    assert system.broker_addr == "10.0.0.1:10911"
 
 
 def test_route_is_a_copy(rim):

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Any
 
-__all__ = ["QueueData", "BrokerData", "TopicRouteData", "MASTER_ID", "fastjson_str", "browser_str"]
+from rocketmq_ref.common.fastjson import JsonBody, json_field
+from rocketmq_ref.common.mixall import MASTER_ID
 
-MASTER_ID = 0  # MixAll.MASTER_ID
+__all__ = ["QueueData", "BrokerData", "TopicRouteData", "fastjson_str", "browser_str"]
 
 # ----------------------------------------------------------------------------------------------
 # string writers (fastjson SerializeWriter.writeStringWithDoubleQuote, both modes)
@@ -83,54 +83,32 @@ def _browser_long(n: int) -> str:
     return str(n) if -_SAFE_LONG <= n <= _SAFE_LONG else f'"{n}"'
 
 
-def _as_int(value: Any, default: int = 0) -> int:
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        return int(value)
-    return int(value)
-
-
 # ----------------------------------------------------------------------------------------------
-# the records
+# the records (JsonBody reads both flavours; ``encode`` writes them with the builders above)
 
 
 @dataclass(slots=True)
-class QueueData:
+class QueueData(JsonBody):
     """One broker's queues of a topic (Java ``QueueData``)."""
 
     broker_name: str = ""
     read_queue_nums: int = 0
     write_queue_nums: int = 0
     perm: int = 0
-    topic_sys_flag: int = 0
+    topic_sys_flag: int = json_field(0, aliases=("topicSynFlag",))  # renamed in 4.9.0
 
-    def to_json(self, standard: bool = False) -> str:
-        """JSON object with fastjson's alphabetical keys."""
+    def to_json_text(self, standard: bool = False) -> str:
         s = browser_str if standard else fastjson_str
         return (f'{{"brokerName":{s(self.broker_name)},"perm":{self.perm},'
                 f'"readQueueNums":{self.read_queue_nums},"topicSysFlag":{self.topic_sys_flag},'
                 f'"writeQueueNums":{self.write_queue_nums}}}')
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"brokerName": self.broker_name, "perm": self.perm,
-                "readQueueNums": self.read_queue_nums, "topicSysFlag": self.topic_sys_flag,
-                "writeQueueNums": self.write_queue_nums}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> QueueData:
-        flag = d.get("topicSysFlag", d.get("topicSynFlag", 0))  # renamed in 4.9.0
-        return cls(broker_name=d.get("brokerName") or "",
-                   read_queue_nums=_as_int(d.get("readQueueNums")),
-                   write_queue_nums=_as_int(d.get("writeQueueNums")),
-                   perm=_as_int(d.get("perm")), topic_sys_flag=_as_int(flag))
 
     def __lt__(self, other: QueueData) -> bool:  # Comparable by brokerName
         return self.broker_name < other.broker_name
 
 
 @dataclass(slots=True)
-class BrokerData:
+class BrokerData(JsonBody):
     """A broker group: its cluster, name and ``brokerId -> address`` (Java ``BrokerData``)."""
 
     cluster: str = ""
@@ -147,8 +125,8 @@ class BrokerData:
     def clone(self) -> BrokerData:
         return BrokerData(self.cluster, self.broker_name, dict(self.broker_addrs))
 
-    def to_json(self, standard: bool = False) -> str:
-        """``brokerAddrs`` keys bare (fastjson ``Map<Long,String>``) or quoted and sorted."""
+    def to_json_text(self, standard: bool = False) -> str:
+        """``brokerAddrs`` keys bare (fastjson ``Map<Long,String>``) or quoted; sorted by id."""
         if standard:
             addrs = ",".join(f'"{i}":{browser_str(a)}' for i, a in sorted(self.broker_addrs.items()))
             return (f'{{"brokerAddrs":{{{addrs}}},"brokerName":{browser_str(self.broker_name)},'
@@ -157,22 +135,12 @@ class BrokerData:
         return (f'{{"brokerAddrs":{{{addrs}}},"brokerName":{fastjson_str(self.broker_name)},'
                 f'"cluster":{fastjson_str(self.cluster)}}}')
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"brokerAddrs": dict(sorted(self.broker_addrs.items())),
-                "brokerName": self.broker_name, "cluster": self.cluster}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> BrokerData:
-        addrs = d.get("brokerAddrs") or {}
-        return cls(cluster=d.get("cluster") or "", broker_name=d.get("brokerName") or "",
-                   broker_addrs={int(k): v for k, v in addrs.items()})
-
     def __lt__(self, other: BrokerData) -> bool:
         return self.broker_name < other.broker_name
 
 
 @dataclass(slots=True)
-class TopicRouteData:
+class TopicRouteData(JsonBody):
     """A topic's route: queue data per broker, the brokers' addresses, filter servers and the
     order-topic config string (Java ``TopicRouteData``)."""
 
@@ -185,16 +153,16 @@ class TopicRouteData:
         return TopicRouteData(self.order_topic_conf, list(self.queue_datas),
                               list(self.broker_datas), dict(self.filter_server_table))
 
-    # -- writing ---------------------------------------------------------------------------------
+    def encode(self, fastjson: bool = True, pretty: bool = False) -> bytes:
+        """The body bytes: fastjson's default form, or with ``fastjson=False`` the standard JSON
+        4.9.4+ name servers send (``BrowserCompatible``: quoted map keys, keys sorted, ASCII)."""
+        if pretty:
+            return super().encode(fastjson, pretty)
+        return self.to_json_text(standard=not fastjson).encode("utf-8")
 
-    def encode(self, standard_json: bool = False) -> bytes:
-        """The body bytes: fastjson's default form, or with ``standard_json`` the form 4.9.4+
-        name servers send (quoted map keys, keys sorted, pure ASCII)."""
-        return self.to_json(standard_json).encode("utf-8")
-
-    def to_json(self, standard: bool = False) -> str:
+    def to_json_text(self, standard: bool = False) -> str:
         s = browser_str if standard else fastjson_str
-        brokers = ",".join(b.to_json(standard) for b in self.broker_datas)
+        brokers = ",".join(b.to_json_text(standard) for b in self.broker_datas)
         table = self.filter_server_table
         if standard:
             table = dict(sorted(table.items()))
@@ -203,24 +171,6 @@ class TopicRouteData:
         parts = [f'"brokerDatas":[{brokers}]', f'"filterServerTable":{{{fst}}}']
         if self.order_topic_conf is not None:
             parts.append(f'"orderTopicConf":{s(self.order_topic_conf)}')
-        parts.append(f'"queueDatas":[{",".join(q.to_json(standard) for q in self.queue_datas)}]')
+        queues = ",".join(q.to_json_text(standard) for q in self.queue_datas)
+        parts.append(f'"queueDatas":[{queues}]')
         return "{" + ",".join(parts) + "}"
-
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"brokerDatas": [b.to_dict() for b in self.broker_datas],
-                             "filterServerTable": {k: list(v) for k, v in
-                                                   self.filter_server_table.items()}}
-        if self.order_topic_conf is not None:
-            d["orderTopicConf"] = self.order_topic_conf
-        d["queueDatas"] = [q.to_dict() for q in self.queue_datas]
-        return d
-
-    # -- reading ---------------------------------------------------------------------------------
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> TopicRouteData:
-        return cls(order_topic_conf=d.get("orderTopicConf"),
-                   queue_datas=[QueueData.from_dict(q) for q in d.get("queueDatas") or []],
-                   broker_datas=[BrokerData.from_dict(b) for b in d.get("brokerDatas") or []],
-                   filter_server_table={k: list(v or []) for k, v in
-                                        (d.get("filterServerTable") or {}).items()})

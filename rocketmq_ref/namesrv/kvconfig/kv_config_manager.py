@@ -39,7 +39,7 @@ class KVConfigManager:
         content = mixall.file2string(self.kv_config_path)
         if content is None or not content.strip():
             return
-        wrapper = KVConfigSerializeWrapper.from_json(content, source=self.kv_config_path)
+        wrapper = KVConfigSerializeWrapper.parse(content, source=self.kv_config_path)
         with self.lock.write_lock():
             for namespace, table in wrapper.config_table.items():
                 self.config_table[namespace] = dict(table)

@@ -25,6 +25,8 @@ from typing import Any
 
 from rocketmq_ref.common.mixall import MASTER_ID
 from rocketmq_ref.common.perm_name import PermName
+from rocketmq_ref.common.protocol.body.cluster_info import ClusterInfo
+from rocketmq_ref.common.protocol.body.topic_list import TopicList
 from rocketmq_ref.common.protocol.route import BrokerData, QueueData, TopicRouteData
 from rocketmq_ref.common.sysflag import TopicSysFlag
 from rocketmq_ref.common.tracing import span
@@ -60,14 +62,6 @@ class RegisterBrokerResult:
     kv_table: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
-class ClusterInfoSnapshot:
-    """A consistent copy of ``broker_addr_table`` and ``cluster_addr_table`` (ClusterInfo's data)."""
-
-    broker_addr_table: dict[str, BrokerData]
-    cluster_addr_table: dict[str, set[str]]
-
-
 def _close_channel(channel: Any) -> None:
     """``RemotingUtil.closeChannel``: close whatever connection object the server gave us."""
     close = getattr(channel, "close", None)
@@ -82,7 +76,7 @@ class RouteInfoManager:
     """All routing state of one name server (book B2.3.1)."""
 
     def __init__(self, broker_channel_expired_time: int = BROKER_CHANNEL_EXPIRED_TIME,
-                 now: Callable[[], int] = _now_ms,
+                 now_ms: Callable[[], int] = _now_ms,
                  close_channel: Callable[[Any], None] = _close_channel) -> None:
         self.lock = ReadWriteLock()
         self.topic_queue_table: dict[str, dict[str, QueueData]] = {}
@@ -91,7 +85,7 @@ class RouteInfoManager:
         self.broker_live_table: dict[str, BrokerLiveInfo] = {}
         self.filter_server_table: dict[str, list[str]] = {}
         self.broker_channel_expired_time = broker_channel_expired_time
-        self._now = now
+        self.now_ms = now_ms
         self._close_channel = close_channel
 
     # ------------------------------------------------------------------------------------------
@@ -150,7 +144,7 @@ class RouteInfoManager:
 
                 prev = self.broker_live_table.get(broker_addr)
                 self.broker_live_table[broker_addr] = BrokerLiveInfo(
-                    self._now(), data_version, channel, ha_server_addr)
+                    self.now_ms(), data_version, channel, ha_server_addr)
                 if prev is None:
                     log.info("new broker registered, %s HAServer: %s", broker_addr, ha_server_addr)
 
@@ -294,7 +288,7 @@ class RouteInfoManager:
         connection and clean its routes (Java ``scanNotActiveBroker``, every 10 s; B2.3.3)."""
         with span("RouteInfoManager.scan_not_active_broker", java=_JAVA + "scanNotActiveBroker",
                   books=("B2.3.3", "A4.1.2")) as s:
-            now = self._now()
+            now = self.now_ms()
             expired: list[tuple[str, BrokerLiveInfo]] = []
             with self.lock.write_lock():
                 for addr, live in list(self.broker_live_table.items()):
@@ -420,9 +414,10 @@ class RouteInfoManager:
     # ------------------------------------------------------------------------------------------
     # listings
 
-    def get_all_cluster_info(self) -> ClusterInfoSnapshot:
+    def get_all_cluster_info(self) -> ClusterInfo:
+        """A consistent copy of ``broker_addr_table`` and ``cluster_addr_table``."""
         with self.lock.read_lock():
-            return ClusterInfoSnapshot(
+            return ClusterInfo(
                 {name: bd.clone() for name, bd in self.broker_addr_table.items()},
                 {c: set(names) for c, names in self.cluster_addr_table.items()})
 
@@ -443,49 +438,49 @@ class RouteInfoManager:
                 log.info("deleteTopic, remove the topic all queue %s %s", cluster_name, topic)
                 del self.topic_queue_table[topic]
 
-    def get_all_topic_list(self) -> list[str]:
+    def get_all_topic_list(self) -> TopicList:
         with self.lock.read_lock():
-            return list(self.topic_queue_table)
+            return TopicList(set(self.topic_queue_table))
 
-    def get_system_topic_list(self) -> tuple[list[str], str | None]:
+    def get_system_topic_list(self) -> TopicList:
         """Cluster names and broker names (they are topics too), and one broker address."""
-        topics: list[str] = []
+        topics: set[str] = set()
         broker_addr = None
         with self.lock.read_lock():
             for cluster, names in self.cluster_addr_table.items():
-                topics.append(cluster)
-                topics.extend(names)
+                topics.add(cluster)
+                topics.update(names)
             for bd in self.broker_addr_table.values():
                 if bd.broker_addrs:
                     broker_addr = next(iter(bd.broker_addrs.values()))
                     break
-        return list(dict.fromkeys(topics)), broker_addr
+        return TopicList(topics, broker_addr)
 
-    def get_topics_by_cluster(self, cluster: str) -> list[str]:
+    def get_topics_by_cluster(self, cluster: str) -> TopicList:
         with self.lock.read_lock():
             names = self.cluster_addr_table.get(cluster) or set()
-            return [topic for topic, qmap in self.topic_queue_table.items()
-                    if any(name in qmap for name in names)]
+            return TopicList({topic for topic, qmap in self.topic_queue_table.items()
+                              if any(name in qmap for name in names)})
 
-    def get_unit_topics(self) -> list[str]:
+    def get_unit_topics(self) -> TopicList:
         return self._topic_queue_table_iter(lambda f: TopicSysFlag.has_unit_flag(f))
 
-    def get_has_unit_sub_topic_list(self) -> list[str]:
+    def get_has_unit_sub_topic_list(self) -> TopicList:
         return self._topic_queue_table_iter(lambda f: TopicSysFlag.has_unit_sub_flag(f))
 
-    def get_has_unit_sub_un_unit_topic_list(self) -> list[str]:
+    def get_has_unit_sub_un_unit_topic_list(self) -> TopicList:
         return self._topic_queue_table_iter(
             lambda f: not TopicSysFlag.has_unit_flag(f) and TopicSysFlag.has_unit_sub_flag(f))
 
-    def _topic_queue_table_iter(self, pick: Callable[[int], bool]) -> list[str]:
+    def _topic_queue_table_iter(self, pick: Callable[[int], bool]) -> TopicList:
         """Topics whose first QueueData's sysflag passes ``pick`` (Java looks at one only)."""
         with self.lock.read_lock():
-            out = []
+            out = set()
             for topic, qmap in self.topic_queue_table.items():
                 first = next(iter(qmap.values()), None)
                 if first is not None and pick(first.topic_sys_flag):
-                    out.append(topic)
-            return out
+                    out.add(topic)
+            return TopicList(out)
 
     def print_all_periodically(self) -> None:
         with self.lock.read_lock():
