@@ -328,6 +328,15 @@ def _key_text(k: Any, fastjson: bool, ascii_only: bool, sort: bool) -> str:
     return "".join(parts)
 
 
+def _sort_key(k: Any, fastjson: bool, ascii_only: bool) -> tuple[int, Any]:
+    """MapSortField order: numbers numerically, strings by their raw text, objects by their JSON."""
+    if isinstance(k, (int, float)) and not isinstance(k, bool):
+        return (0, k)
+    if isinstance(k, str):
+        return (1, k)
+    return (2, _key_text(k, fastjson, ascii_only, True))
+
+
 def _write(out: list[str], v: Any, fastjson: bool, ascii_only: bool, sort: bool, nl: str) -> None:
     if v is None:
         out.append("null")
@@ -349,7 +358,7 @@ def _write(out: list[str], v: Any, fastjson: bool, ascii_only: bool, sort: bool,
     elif isinstance(v, Mapping):
         items = list(v.items())
         if sort:
-            items.sort(key=lambda kv: _key_text(kv[0], fastjson, ascii_only, sort))
+            items.sort(key=lambda kv: _sort_key(kv[0], fastjson, ascii_only))
         _write_object(out, items, fastjson, ascii_only, sort, nl, keys_are_fields=False)
     elif isinstance(v, (list, tuple, set, frozenset)):
         seq = list(v)

@@ -172,3 +172,8 @@ def test_ali_ons_heartbeat_is_read_with_defaults_for_what_it_leaves_out():
         ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET, False)
     assert [s.expression_type for s in c.subscription_data_set] == ["TAG", "TAG"]
     assert c.subscription_data_set[0].sub_version == 1795546251058
+
+
+def test_sorted_map_keys_follow_the_raw_key_not_its_escaped_text():
+    assert dumps({"\x7f": 1, "]": 2, "a": 3}, browser_compatible=True) == '{"]":2,"a":3,"\\u007F":1}'
+    assert dumps({10: "x", 9: "y"}, browser_compatible=True) == '{"9":"y","10":"x"}'
