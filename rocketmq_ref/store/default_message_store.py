@@ -312,8 +312,15 @@ class DefaultMessageStore(MessageStore):
     # -- start and shutdown
     def start(self) -> None:
         try:
+            # flock excludes another store in this process; the POSIX lock is what a Java
+            # broker's FileChannel.tryLock takes, so the two exclude each other too
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             fcntl.lockf(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 0)
         except OSError:
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            except OSError:
+                pass
             raise MessageStoreError("Lock failed,MQ already started") from None
         self._locked = True
         os.pwrite(self._lock_fd, b"lock", 0)
@@ -379,13 +386,18 @@ class DefaultMessageStore(MessageStore):
             else:
                 log.warning("the store may be wrong, so shutdown abnormally, and keep abort file.")
             self._close_files()
-        else:
+        else:  # loaded but never started (or stopped twice): just let go of the files
             self.allocate_mapped_file_service.shutdown()
+            self.index_service.shutdown()
+            if self.store_checkpoint is not None:
+                self.store_checkpoint.shutdown()
+            self._close_files()
         self.transient_store_pool.destroy()
         if self._lock_fd >= 0:
             if self._locked:
                 try:
                     fcntl.lockf(self._lock_fd, fcntl.LOCK_UN, 1, 0)
+                    fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
                 except OSError:
                     pass
             os.close(self._lock_fd)
