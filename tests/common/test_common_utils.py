@@ -158,3 +158,12 @@ def test_compression_zlib_round_trip_and_missing_codecs_are_named():
         except ImportError:
             with pytest.raises(CompressionError, match=pkg):
                 get_compressor(t)
+
+
+def test_mq_version_ordinals_match_the_wire_values_of_real_clients():
+    from rocketmq_ref.common.mq_version import CURRENT_VERSION, Version, get_version_desc, value2version
+    assert CURRENT_VERSION == 409 and Version.V4_9_4 == 401 and Version.V3_0_11 == 37
+    assert get_version_desc(407) == "V4_9_7"      # the Java 4.9.7 client of the capture
+    assert get_version_desc(121) == "V3_4_9"      # ali-ons
+    assert value2version(10_000) is list(Version)[-1] and len(Version) == 612
+    assert Version.V3_0_0_SNAPSHOT == 0 and Version.V3_0_0_FINAL == 15
