@@ -1,0 +1,1 @@
+"""Client engine (Java package ``client.impl``)."""

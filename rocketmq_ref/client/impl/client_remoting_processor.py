@@ -1,0 +1,108 @@
+"""ClientRemotingProcessor: what brokers ask clients over the client's own connection
+(Java ``client.impl.ClientRemotingProcessor``; books A11.3.2, B5.5).
+
+NOTIFY_CONSUMER_IDS_CHANGED wakes the RebalanceService; RESET_CONSUMER_CLIENT_OFFSET moves a group's
+offsets; GET_CONSUMER_STATUS_FROM_CLIENT / GET_CONSUMER_RUNNING_INFO report; CONSUME_MESSAGE_DIRECTLY
+runs the listener on one message for ``mqadmin consumeMessage``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from rocketmq_ref.common import fastjson
+from rocketmq_ref.common.message import MessageQueue
+from rocketmq_ref.common.message import message_decoder
+from rocketmq_ref.common.protocol.request_code import RequestCode
+from rocketmq_ref.common.protocol.response_code import ResponseCode
+from rocketmq_ref.common.tracing import span
+from rocketmq_ref.remoting.protocol import RemotingCommand
+
+log = logging.getLogger("rocketmq_ref.client")
+
+_JAVA = "org.apache.rocketmq.client.impl.ClientRemotingProcessor#"
+
+
+def _ext(request: RemotingCommand) -> dict[str, str]:
+    return request.ext_fields or {}
+
+
+class ClientRemotingProcessor:
+    def __init__(self, mq_client_factory: Any) -> None:
+        self.mq_client_factory = mq_client_factory
+
+    def reject_request(self) -> bool:
+        return False
+
+    def process_request(self, ctx: Any, request: RemotingCommand) -> RemotingCommand | None:
+        code = request.code
+        if code == RequestCode.NOTIFY_CONSUMER_IDS_CHANGED:
+            return self.notify_consumer_ids_changed(ctx, request)
+        if code == RequestCode.RESET_CONSUMER_CLIENT_OFFSET:
+            return self.reset_offset(ctx, request)
+        if code == RequestCode.GET_CONSUMER_STATUS_FROM_CLIENT:
+            return self.get_consume_status(ctx, request)
+        if code == RequestCode.GET_CONSUMER_RUNNING_INFO:
+            return self.get_consumer_running_info(ctx, request)
+        if code == RequestCode.CONSUME_MESSAGE_DIRECTLY:
+            return self.consume_message_directly(ctx, request)
+        if code == RequestCode.CHECK_TRANSACTION_STATE:
+            log.warning("checkTransactionState: transactional producers are not part of this client")
+            return None
+        response = RemotingCommand.create_response_command(
+            ResponseCode.REQUEST_CODE_NOT_SUPPORTED, f" request type {code} not supported")
+        return response
+
+    def notify_consumer_ids_changed(self, ctx: Any, request: RemotingCommand) -> None:
+        group = _ext(request).get("consumerGroup")
+        with span("ClientRemotingProcessor.notify_consumer_ids_changed",
+                  java=_JAVA + "notifyConsumerIdsChanged", books=("B5.5", "A7.3.1"),
+                  attributes={"messaging.consumer.group.name": group or ""}):
+            log.info("receive broker's notification[%s], the consumer group: %s changed, "
+                     "rebalance immediately", getattr(ctx, "remote_address", ctx), group)
+            self.mq_client_factory.rebalance_immediately()
+        return None
+
+    def reset_offset(self, ctx: Any, request: RemotingCommand) -> None:
+        ext = _ext(request)
+        topic, group = ext.get("topic", ""), ext.get("group", "")
+        table: dict[Any, int] = {}
+        if request.body:
+            data = fastjson.loads(bytes(request.body)) or {}
+            for k, v in (data.get("offsetTable") or {}).items():
+                table[MessageQueue.from_json_value(dict(k))] = int(v)
+        log.info("invoke reset offset operation from broker. topic=%s, group=%s", topic, group)
+        self.mq_client_factory.reset_offset(topic, group, table)
+        return None
+
+    def get_consume_status(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        ext = _ext(request)
+        table = self.mq_client_factory.get_consumer_status(ext.get("topic", ""), ext.get("group", ""))
+        body = {"messageQueueTable": {fastjson.FrozenDict(mq.to_json_value()): off
+                                      for mq, off in table.items()}}
+        response = RemotingCommand.create_response_command(ResponseCode.SUCCESS, None)
+        response.body = fastjson.dumps(body, fastjson=True).encode()
+        return response
+
+    def get_consumer_running_info(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        group = _ext(request).get("consumerGroup", "")
+        info = self.mq_client_factory.consumer_running_info(group)
+        if info is None:
+            return RemotingCommand.create_response_command(
+                ResponseCode.SYSTEM_ERROR, f"The Consumer Group <{group}> not exist in this consumer")
+        response = RemotingCommand.create_response_command(ResponseCode.SUCCESS, None)
+        response.body = fastjson.dumps(info, fastjson=True).encode()
+        return response
+
+    def consume_message_directly(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        ext = _ext(request)
+        group = ext.get("consumerGroup", "")
+        msg = message_decoder.decode(bytes(request.body or b""))
+        result = self.mq_client_factory.consume_message_directly(msg, group, ext.get("brokerName"))
+        if result is None:
+            return RemotingCommand.create_response_command(
+                ResponseCode.SYSTEM_ERROR, f"The Consumer Group <{group}> not exist in this consumer")
+        response = RemotingCommand.create_response_command(ResponseCode.SUCCESS, None)
+        response.body = json.dumps(result, sort_keys=True).encode()
+        return response

@@ -1,0 +1,1 @@
+"""Client engine: impl/consumer (Java package ``client.impl.consumer``)."""

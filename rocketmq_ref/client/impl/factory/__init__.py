@@ -1,0 +1,1 @@
+"""Client engine: impl/factory (Java package ``client.impl.factory``)."""

@@ -1,0 +1,1 @@
+"""Client engine: impl/producer (Java package ``client.impl.producer``)."""
