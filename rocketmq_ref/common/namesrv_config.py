@@ -25,3 +25,9 @@ class NamesrvConfig(JavaConfig):
     cluster_test: bool = False
     order_message_enable: bool = False
     config_black_list: str = "configBlackList;configStorePath;kvConfigPath"
+    # Java 4.9.8 hard-codes these two (NamesrvController: every 10 s; RouteInfoManager: 120 s);
+    # settable here so tests and demos can shorten them. 5.x names the first the same way.
+    scan_not_active_broker_interval: int = config_field(
+        10 * 1000, doc="ms between scans for brokers that stopped registering")
+    broker_channel_expired_time: int = config_field(
+        120 * 1000, doc="ms of silence after which a broker's routes are dropped")

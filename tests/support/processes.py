@@ -158,6 +158,8 @@ class ManagedProcess:
         # the child runs in its own directory: keep the project (and ``tests.*``) importable
         env["PYTHONPATH"] = os.pathsep.join(
             [str(PROJECT_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        # servers log under their own directory unless the test says otherwise
+        env.setdefault("ROCKETMQ_REF_LOG_DIR", str(self.workdir / "logs"))
         env.update(self.env)
         # append: a restarted process keeps the earlier run's output in the same file
         self._log_file = open(self.log_path, "ab")

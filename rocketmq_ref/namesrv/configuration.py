@@ -1,0 +1,71 @@
+"""Configuration: every config object of a server as one editable property set (Java
+``org.apache.rocketmq.common.Configuration``; book A10.1.3).
+
+GET_NAMESRV_CONFIG returns ``get_all_configs_format_string()`` (``key=value`` lines of every
+registered config object plus the extra keys of the ``-c`` file); UPDATE_NAMESRV_CONFIG calls
+``update``, which changes only keys that already exist, sets them on the objects and writes the
+whole set to the store path (``configStorePath``).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from rocketmq_ref.common import mixall
+from rocketmq_ref.common.data_version import DataVersion
+from rocketmq_ref.namesrv.read_write_lock import ReadWriteLock
+
+log = logging.getLogger("rocketmq_ref.namesrv")
+
+
+class Configuration:
+    def __init__(self, *config_objects: Any, store_path: Callable[[], str] | None = None) -> None:
+        self.lock = ReadWriteLock()
+        self.config_object_list: list[Any] = []
+        self.all_configs: dict[str, str] = {}
+        self.data_version = DataVersion()
+        self._store_path = store_path
+        for obj in config_objects:
+            self.register_config(obj)
+
+    def register_config(self, config: Any) -> Configuration:
+        """A JavaConfig object (its keys join the set) or a plain mapping of extra properties."""
+        with self.lock.write_lock():
+            if isinstance(config, Mapping):
+                self.all_configs.update({str(k): str(v) for k, v in config.items()})
+            else:
+                self.all_configs.update(config.to_properties())
+                self.config_object_list.append(config)
+        return self
+
+    def update(self, properties: Mapping[str, str]) -> None:
+        """Change existing keys only (unknown keys are ignored, as Java does) and persist."""
+        with self.lock.write_lock():
+            known = {k: v for k, v in properties.items() if k in self.all_configs}
+            for obj in self.config_object_list:
+                obj.apply_properties(known, source="UPDATE_NAMESRV_CONFIG", warn_unknown=False)
+            self.all_configs.update(known)
+            self.data_version.next_version()
+            ignored = sorted(set(properties) - set(known))
+        if ignored:
+            log.warning("updateConfig ignored unknown keys: %s", ", ".join(ignored))
+        self.persist()
+
+    def persist(self) -> None:
+        path = self._store_path() if self._store_path is not None else None
+        if not path:
+            return
+        text = self.get_all_configs_format_string()
+        try:
+            mixall.string2file(text, path)
+        except OSError as e:
+            log.error("persist config to %s failed: %s", path, e)
+
+    def get_all_configs_format_string(self) -> str:
+        """``key=value`` lines (Java ``MixAll.properties2String``)."""
+        with self.lock.read_lock():
+            merged = dict(self.all_configs)
+            for obj in self.config_object_list:
+                merged.update(obj.to_properties())
+        return "".join(f"{k}={v}\n" for k, v in merged.items())
