@@ -163,6 +163,8 @@ class ConsumeQueue:
             for i in range(0, size, CQ_STORE_UNIT_SIZE):
                 offset, unit_size, _tags = _UNIT.unpack_from(buf, i)
                 if i == 0:
+                    if unit_size <= 0:
+                        return  # an empty file (Java would keep a zero unit here)
                     if offset >= phy_offset:
                         self.mapped_file_queue.delete_last_mapped_file()
                         break  # and look at the file before it
