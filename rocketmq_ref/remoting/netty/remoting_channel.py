@@ -51,6 +51,7 @@ class RemotingChannel(asyncio.BufferedProtocol):
         self.attributes: dict[str, Any] = {}
         self._high_water = high_water_mark or _DEFAULT_HIGH_WATER
         self._close_waiter: asyncio.Future | None = None
+        self._dropped = 0
 
     # ------------------------------------------------------------------ protocol callbacks
     def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
@@ -102,9 +103,9 @@ class RemotingChannel(asyncio.BufferedProtocol):
             t.write(cmd.encode_header(0))
         self.last_active = time.monotonic()
         if t.get_write_buffer_size() > self._high_water:
-            log.warning("closing channel %s: %d bytes queued, the peer does not read",
+            log.warning("aborting channel %s: %d bytes queued, the peer does not read",
                         self.remote_addr, t.get_write_buffer_size())
-            self.close()
+            t.abort()  # close() would wait for a flush that never comes
 
     # ------------------------------------------------------------------ any thread
     def in_loop(self) -> bool:
@@ -121,8 +122,10 @@ class RemotingChannel(asyncio.BufferedProtocol):
         try:
             self.write_command(cmd)
         except Exception as e:
-            log.warning("write to %s failed, command dropped (code %d, opaque %d): %s",
-                        self.remote_addr, cmd.code, cmd.opaque, e)
+            self._dropped += 1
+            if self._dropped == 1:  # once per channel: a closed peer may have many answers pending
+                log.warning("write to %s failed, command dropped (code %d, opaque %d): %s",
+                            self.remote_addr, cmd.code, cmd.opaque, e)
 
     def is_active(self) -> bool:
         t = self.transport
