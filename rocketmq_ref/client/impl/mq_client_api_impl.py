@@ -394,7 +394,7 @@ class MQClientAPIImpl:
         request = make_request(RequestCode.GET_ROUTEINFO_BY_TOPIC, {"topic": topic})
         response = self._sync(None, request, timeout_ms)
         if response.code == ResponseCode.SUCCESS and response.body:
-            return TopicRouteData.from_dict(fastjson.loads(bytes(response.body)))
+            return TopicRouteData.from_json(bytes(response.body))
         if response.code == ResponseCode.TOPIC_NOT_EXIST and allow_topic_not_exist:
             log.warning("get Topic [%s] RouteInfoFromNameServer is not exist value", topic)
         raise MQClientException(response.code, response.remark)

@@ -30,6 +30,8 @@ from rocketmq_ref.common.protocol.heartbeat import ConsumerData, HeartbeatData, 
 from rocketmq_ref.common.protocol.request_code import RequestCode
 from rocketmq_ref.common.topic_validator import AUTO_CREATE_TOPIC_KEY_TOPIC
 from rocketmq_ref.common.tracing import record_error, span
+from rocketmq_ref.remoting.netty.configs import NettyClientConfig
+from rocketmq_ref.remoting.netty.remoting_client import NettyRemotingClient
 
 log = logging.getLogger("rocketmq_ref.client")
 
@@ -56,8 +58,6 @@ class FindBrokerResult:
 class MQClientInstance:
     def __init__(self, client_config: Any, instance_index: int, client_id: str,
                  rpc_hook: Any = None) -> None:
-        from rocketmq_ref.remoting.netty import NettyClientConfig, NettyRemotingClient
-
         self.client_config = client_config
         self.instance_index = instance_index
         self.client_id = client_id
