@@ -317,7 +317,7 @@ class DefaultRequestProcessor:
             if s.is_recording():
                 s.set_attribute("rocketmq.namesrv.standard_json", standard)
             response = _response()
-            response.body = route.encode(standard)
+            response.body = route.encode(fastjson=not standard)
             return response
 
     def get_broker_cluster_info(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
