@@ -28,8 +28,14 @@ def test_sync_request_makes_client_and_server_spans_in_one_trace(server, client,
     with span("test.caller") as parent:
         req = RemotingCommand(RequestCode.SEND_MESSAGE_V2, body=b"m")
         client.invoke_sync(addr, req, 3000)
-    finished = _wait_spans(spans, 3)
-    by_kind = {s.kind: s for s in finished if s.name == "SEND_MESSAGE_V2"}
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        finished = [s for s in spans.get_finished_spans() if s.name == "SEND_MESSAGE_V2"
+                    and s.attributes.get("rocketmq.remoting.opaque") == req.opaque]
+        if len(finished) == 2:
+            break
+        time.sleep(0.01)
+    by_kind = {s.kind: s for s in finished}
     c, s = by_kind[SpanKind.CLIENT], by_kind[SpanKind.SERVER]
     assert c.parent.span_id == parent.get_span_context().span_id
     assert s.context.trace_id == c.context.trace_id == parent.get_span_context().trace_id
