@@ -292,3 +292,55 @@ def test_print_options_and_port_in_use(process_factory, tmp_path):
         assert f"cannot listen on port {port}" in p.log_text()
     finally:
         busy.close()
+
+
+def _value(v):
+    """An OTLP JSON AnyValue as a plain Python value."""
+    if "arrayValue" in v:
+        return [_value(x) for x in v["arrayValue"].get("values", [])]
+    if "values" in v:
+        return [_value(x) for x in v["values"]]
+    return next(iter(v.values()), None)
+
+
+def _spans(path):
+    out = []
+    for line in path.read_text().splitlines():
+        for rs in json.loads(line).get("resourceSpans", []):
+            for ss in rs.get("scopeSpans", []):
+                for s in ss.get("spans", []):
+                    attrs = {a["key"]: _value(a["value"]) for a in s.get("attributes", [])}
+                    out.append({**s, "attrs": attrs})
+    return out
+
+
+def test_registration_is_one_trace_from_the_broker_request_to_the_route_table(process_factory,
+                                                                              tmp_path):
+    trace_file = tmp_path / "namesrv-trace.jsonl"
+    port = free_port()
+    proc = process_factory.start(
+        MODULE, ["-l", str(port), "-o", "bindAddress=127.0.0.1",
+                 "-o", f"kvConfigPath={tmp_path / 'kv.json'}"],
+        env={"ROCKETMQ_REF_TRACE_FILE": str(trace_file)}, ready_line=READY, ready_port=port)
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    body = RegisterBrokerBody(topics(1, TopicConfig("TracedTopic")), []).encode()
+    with WireConnection(f"127.0.0.1:{port}") as c:
+        h, _ = c.request(REGISTER_BROKER, {
+            "brokerName": "broker-tr", "brokerAddr": "127.0.0.1:14911", "clusterName": "C",
+            "haServerAddr": "127.0.0.1:14912", "brokerId": 0,
+            "traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"}, body)
+        assert h["code"] == 0
+        assert route(f"127.0.0.1:{port}", "TracedTopic")[0]["code"] == 0
+    assert proc.stop() == 0  # flushes the exporter
+    spans = _spans(trace_file)
+    reg = [s for s in spans if s["name"] == "RouteInfoManager.register_broker"]
+    assert len(reg) == 1
+    reg = reg[0]
+    assert reg["traceId"].lower() == trace_id
+    assert "B2.3.2" in reg["attrs"]["rocketmq_ref.book.sections"]
+    assert reg["attrs"]["rocketmq.namesrv.topics_new"] == ["TracedTopic"]
+    assert reg["attrs"]["rocketmq.namesrv.register_first"] is True
+    server = [s for s in spans if s["spanId"] == reg.get("parentSpanId")]
+    assert server and server[0]["name"] == "REGISTER_BROKER" and server[0]["kind"] in (2, "SPAN_KIND_SERVER")
+    lookup = [s for s in spans if s["name"] == "RouteInfoManager.pickup_topic_route_data"]
+    assert lookup and lookup[0]["attrs"]["messaging.destination.name"] == "TracedTopic"

@@ -61,6 +61,7 @@ from rocketmq_ref.common.protocol.request_code import RequestCode
 from rocketmq_ref.common.protocol.response_code import ResponseCode
 from rocketmq_ref.common.tracing import span
 from rocketmq_ref.remoting.exception import RemotingCommandException
+from rocketmq_ref.remoting.netty.netty_request_processor import NettyRequestProcessor
 from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def channel_of(ctx: Any) -> Any:
     return channel if channel is not None else ctx
 
 
-class DefaultRequestProcessor:
+class DefaultRequestProcessor(NettyRequestProcessor):
     """The name server's processor for every request code (``registerDefaultProcessor``)."""
 
     def __init__(self, namesrv_controller: NamesrvController) -> None:
