@@ -1,0 +1,104 @@
+"""What every send-path processor shares: header parsing (V1 and the one-letter V2), the message check
+with topic auto-creation, queue choice (Java ``broker.processor.AbstractSendMessageProcessor``; B3.4.4)."""
+from __future__ import annotations
+
+import logging
+import random
+from typing import Any
+
+from rocketmq_ref.broker.client.client_channel_info import parse_channel_remote_addr
+from rocketmq_ref.common import mixall, topic_validator
+from rocketmq_ref.common.perm_name import PermName
+from rocketmq_ref.common.protocol.header.send_message_request_header import SendMessageRequestHeader
+from rocketmq_ref.common.protocol.header.send_message_request_header_v2 import SendMessageRequestHeaderV2
+from rocketmq_ref.common.protocol.request_code import RequestCode
+from rocketmq_ref.common.protocol.response_code import ResponseCode
+from rocketmq_ref.common.sysflag import TopicSysFlag
+from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
+
+log = logging.getLogger("rocketmq_ref.broker")
+
+DLQ_NUMS_PER_GROUP = 1
+#: ``MQVersion.Version.V3_4_9.ordinal()``: clients from here on send ``maxReconsumeTimes``
+V3_4_9 = 121
+
+_V2_CODES = (RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE)
+
+
+def channel_remote_host(channel: Any) -> tuple[str, int]:
+    """The peer as an ``(ip, port)`` tuple (the born host of what it sends)."""
+    addr = parse_channel_remote_addr(channel)
+    host, _, port = addr.rpartition(":")
+    try:
+        return (host.strip("[]") or "127.0.0.1", int(port))
+    except ValueError:
+        return ("127.0.0.1", 0)
+
+
+class AbstractSendMessageProcessor:
+    def __init__(self, broker_controller: Any) -> None:
+        self.broker_controller = broker_controller
+        cfg = broker_controller.broker_config
+        self.store_host = (cfg.broker_ip1, broker_controller.netty_server_config.listen_port)
+
+    @staticmethod
+    def parse_request_header(request: RemotingCommand) -> SendMessageRequestHeader | None:
+        """SEND_MESSAGE carries the long names, SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE the letters a..n."""
+        if request.code in _V2_CODES:
+            v2 = request.decode_command_custom_header(SendMessageRequestHeaderV2)
+            return SendMessageRequestHeaderV2.create_send_message_request_header_v1(v2)
+        if request.code == RequestCode.SEND_MESSAGE:
+            return request.decode_command_custom_header(SendMessageRequestHeader)
+        return None
+
+    @staticmethod
+    def random_queue_id(write_queue_nums: int) -> int:
+        return random.randrange(99999999) % max(1, write_queue_nums)
+
+    def msg_check(self, ctx: Any, header: SendMessageRequestHeader, response: RemotingCommand) -> RemotingCommand:
+        """Java ``msgCheck``: permission, topic name, not-allowed topics, auto-create, queue id."""
+        controller = self.broker_controller
+        config = controller.broker_config
+        topic = header.topic
+        if not PermName.is_writeable(config.broker_permission) and \
+                controller.topic_config_manager.is_order_topic(topic):
+            response.code = ResponseCode.NO_PERMISSION
+            response.remark = f"the broker[{config.broker_ip1}] sending message is forbidden"
+            return response
+        if not topic_validator.validate_topic(topic, response):
+            return response
+        if topic_validator.is_not_allowed_send_topic(topic, response):
+            return response
+        tcm = controller.topic_config_manager
+        topic_config = tcm.select_topic_config(topic)
+        if topic_config is None:
+            topic_sys_flag = 0
+            if header.unit_mode:
+                topic_sys_flag = (TopicSysFlag.build_sys_flag(False, True) if topic.startswith(
+                    mixall.RETRY_GROUP_TOPIC_PREFIX) else TopicSysFlag.build_sys_flag(True, False))
+            remote = parse_channel_remote_addr(ctx)
+            log.warning("the topic %s not exist, producer: %s", topic, remote)
+            topic_config = tcm.create_topic_in_send_message_method(
+                topic, header.default_topic, remote, header.default_topic_queue_nums or 0, topic_sys_flag)
+            if topic_config is None and topic.startswith(mixall.RETRY_GROUP_TOPIC_PREFIX):
+                topic_config = tcm.create_topic_in_send_message_back_method(
+                    topic, 1, PermName.PERM_WRITE | PermName.PERM_READ, topic_sys_flag)
+            if topic_config is None:
+                response.code = ResponseCode.TOPIC_NOT_EXIST
+                response.remark = f"topic[{topic}] not exist, apply first please!"
+                return response
+        queue_id = header.queue_id
+        valid = max(topic_config.write_queue_nums, topic_config.read_queue_nums)
+        if queue_id >= valid:
+            response.code = ResponseCode.SYSTEM_ERROR
+            response.remark = (f"request queueId[{queue_id}] is illegal, {topic_config} "
+                               f"Producer: {parse_channel_remote_addr(ctx)}")
+            log.warning(response.remark)
+        return response
+
+    def reject_request(self) -> bool:
+        """Java: the page cache is busy, or the transient store pool ran out of buffers."""
+        store = self.broker_controller.message_store
+        busy = getattr(store, "is_os_page_cache_busy", None)
+        deficient = getattr(store, "is_transient_store_pool_deficient", None)
+        return bool((busy and busy()) or (deficient and deficient()))

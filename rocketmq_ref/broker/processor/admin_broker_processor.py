@@ -1,0 +1,491 @@
+"""The broker's default processor: topic and group administration, offsets, stats, connections,
+orderly queue locks and relays to clients (Java ``broker.processor.AdminBrokerProcessor``; A4.2,
+B5.6.3, B5.9.4, spec protocol.md §8.4). Unknown codes get REQUEST_CODE_NOT_SUPPORTED."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from rocketmq_ref.broker.client.client_channel_info import parse_channel_remote_addr
+from rocketmq_ref.common import topic_validator
+from rocketmq_ref.common.fastjson import FastJsonError, dumps
+from rocketmq_ref.common.java_config import ConfigError, parse_properties
+from rocketmq_ref.common.message.message_queue import MessageQueue
+from rocketmq_ref.common.mixall import file2string
+from rocketmq_ref.common.protocol.body.connection import Connection, ConsumerConnection, ProducerConnection
+from rocketmq_ref.common.protocol.body.consume_stats import ConsumeStats, OffsetWrapper
+from rocketmq_ref.common.protocol.body.consumer_offset_serialize_wrapper import ConsumerOffsetSerializeWrapper
+from rocketmq_ref.common.protocol.body.group_list import GroupList
+from rocketmq_ref.common.protocol.body.kv_table import KVTable
+from rocketmq_ref.common.protocol.body.lock_batch_body import (LockBatchRequestBody, LockBatchResponseBody,
+                                                                UnlockBatchRequestBody)
+from rocketmq_ref.common.protocol.body.topic_stats_table import TopicOffset, TopicStatsTable
+from rocketmq_ref.common.protocol.header.clone_group_offset_request_header import CloneGroupOffsetRequestHeader
+from rocketmq_ref.common.protocol.header.consume_message_directly_result_request_header import (
+    ConsumeMessageDirectlyResultRequestHeader)
+from rocketmq_ref.common.protocol.header.create_topic_request_header import CreateTopicRequestHeader
+from rocketmq_ref.common.protocol.header.delete_subscription_group_request_header import (
+    DeleteSubscriptionGroupRequestHeader)
+from rocketmq_ref.common.protocol.header.delete_topic_request_header import DeleteTopicRequestHeader
+from rocketmq_ref.common.protocol.header.get_broker_config_response_header import GetBrokerConfigResponseHeader
+from rocketmq_ref.common.protocol.header.get_consume_stats_request_header import GetConsumeStatsRequestHeader
+from rocketmq_ref.common.protocol.header.get_consumer_connection_list_request_header import (
+    GetConsumerConnectionListRequestHeader)
+from rocketmq_ref.common.protocol.header.get_consumer_running_info_request_header import (
+    GetConsumerRunningInfoRequestHeader)
+from rocketmq_ref.common.protocol.header.get_earliest_msg_storetime_request_header import (
+    GetEarliestMsgStoretimeRequestHeader)
+from rocketmq_ref.common.protocol.header.get_earliest_msg_storetime_response_header import (
+    GetEarliestMsgStoretimeResponseHeader)
+from rocketmq_ref.common.protocol.header.get_max_offset_request_header import GetMaxOffsetRequestHeader
+from rocketmq_ref.common.protocol.header.get_max_offset_response_header import GetMaxOffsetResponseHeader
+from rocketmq_ref.common.protocol.header.get_min_offset_request_header import GetMinOffsetRequestHeader
+from rocketmq_ref.common.protocol.header.get_min_offset_response_header import GetMinOffsetResponseHeader
+from rocketmq_ref.common.protocol.header.get_producer_connection_list_request_header import (
+    GetProducerConnectionListRequestHeader)
+from rocketmq_ref.common.protocol.header.get_topic_stats_info_request_header import GetTopicStatsInfoRequestHeader
+from rocketmq_ref.common.protocol.header.query_topic_consume_by_who_request_header import (
+    QueryTopicConsumeByWhoRequestHeader)
+from rocketmq_ref.common.protocol.header.reset_offset_request_header import ResetOffsetRequestHeader
+from rocketmq_ref.common.protocol.header.search_offset_request_header import SearchOffsetRequestHeader
+from rocketmq_ref.common.protocol.header.search_offset_response_header import SearchOffsetResponseHeader
+from rocketmq_ref.common.protocol.request_code import RequestCode
+from rocketmq_ref.common.protocol.response_code import ResponseCode
+from rocketmq_ref.common.subscription_group_config import SubscriptionGroupConfig
+from rocketmq_ref.common.topic_config import TopicConfig, TopicFilterType
+from rocketmq_ref.common.tracing import current_span, traced
+from rocketmq_ref.remoting.exception import RemotingCommandException, RemotingTimeoutException
+from rocketmq_ref.remoting.protocol.remoting_command import CURRENT_VERSION, RemotingCommand
+
+log = logging.getLogger("rocketmq_ref.broker")
+
+_JAVA = "org.apache.rocketmq.broker.processor.AdminBrokerProcessor"
+#: ``MQVersion.Version.V3_1_8_SNAPSHOT.ordinal()``: the oldest client the broker relays admin calls to
+V3_1_8_SNAPSHOT = 67
+
+
+def _ok(body: bytes | None = None, header_cls: type | None = None) -> RemotingCommand:
+    response = RemotingCommand.create_response_command(ResponseCode.SUCCESS, None, header_cls)
+    response.body = body
+    return response
+
+
+def _fail(code: int, remark: str) -> RemotingCommand:
+    return RemotingCommand.create_response_command(code, remark)
+
+
+def _require(header: Any, *names: str) -> None:
+    missing = [n for n in names if getattr(header, n) is None]
+    if missing:
+        raise RemotingCommandException(f"the custom field <{missing[0]}> is null")
+
+
+class AdminBrokerProcessor:
+    def __init__(self, broker_controller: Any) -> None:
+        self.broker_controller = broker_controller
+        c = RequestCode
+        self._handlers: dict[int, Callable[[Any, RemotingCommand], RemotingCommand | None]] = {
+            c.UPDATE_AND_CREATE_TOPIC: self.update_and_create_topic,
+            c.DELETE_TOPIC_IN_BROKER: self.delete_topic,
+            c.GET_ALL_TOPIC_CONFIG: self.get_all_topic_config,
+            c.UPDATE_BROKER_CONFIG: self.update_broker_config,
+            c.GET_BROKER_CONFIG: self.get_broker_config,
+            c.SEARCH_OFFSET_BY_TIMESTAMP: self.search_offset_by_timestamp,
+            c.GET_MAX_OFFSET: self.get_max_offset,
+            c.GET_MIN_OFFSET: self.get_min_offset,
+            c.GET_EARLIEST_MSG_STORETIME: self.get_earliest_msg_storetime,
+            c.GET_BROKER_RUNTIME_INFO: self.get_broker_runtime_info,
+            c.LOCK_BATCH_MQ: self.lock_batch_mq,
+            c.UNLOCK_BATCH_MQ: self.unlock_batch_mq,
+            c.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP: self.update_and_create_subscription_group,
+            c.GET_ALL_SUBSCRIPTIONGROUP_CONFIG: self.get_all_subscription_group,
+            c.DELETE_SUBSCRIPTIONGROUP: self.delete_subscription_group,
+            c.GET_TOPIC_STATS_INFO: self.get_topic_stats_info,
+            c.GET_CONSUMER_CONNECTION_LIST: self.get_consumer_connection_list,
+            c.GET_PRODUCER_CONNECTION_LIST: self.get_producer_connection_list,
+            c.GET_CONSUME_STATS: self.get_consume_stats,
+            c.GET_ALL_CONSUMER_OFFSET: self.get_all_consumer_offset,
+            c.GET_ALL_DELAY_OFFSET: self.get_all_delay_offset,
+            c.INVOKE_BROKER_TO_RESET_OFFSET: self.reset_offset,
+            c.QUERY_TOPIC_CONSUME_BY_WHO: self.query_topic_consume_by_who,
+            c.GET_SYSTEM_TOPIC_LIST_FROM_BROKER: self.get_system_topic_list_from_broker,
+            c.GET_CONSUMER_RUNNING_INFO: self.get_consumer_running_info,
+            c.CONSUME_MESSAGE_DIRECTLY: self.consume_message_directly,
+            c.CLONE_GROUP_OFFSET: self.clone_group_offset,
+            c.GET_TOPIC_NAME_LIST: self.get_topic_name_list,
+        }
+
+    def reject_request(self) -> bool:
+        return False
+
+    def process_request(self, ctx: Any, request: RemotingCommand) -> RemotingCommand | None:
+        handler = self._handlers.get(request.code)
+        if handler is None:
+            return self.get_unknown_cmd_response(ctx, request)
+        try:
+            return handler(ctx, request)
+        except RemotingCommandException as e:
+            return _fail(ResponseCode.SYSTEM_ERROR, f"bad request header: {e}")
+        except (FastJsonError, ValueError, TypeError) as e:
+            return _fail(ResponseCode.SYSTEM_ERROR, f"bad request body: {e}")
+
+    @staticmethod
+    def get_unknown_cmd_response(ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        return _fail(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, f" request type {request.code} not supported")
+
+    def _validate_slave(self) -> RemotingCommand | None:
+        if self.broker_controller.message_store_config.broker_role.name == "SLAVE":
+            return _fail(ResponseCode.SYSTEM_ERROR, "Can't modify topic or subscription group from slave broker, "
+                                                    "please execute it from master broker.")
+        return None
+
+    # -- topics ----------------------------------------------------------------------------------
+
+    @traced(_JAVA + "#updateAndCreateTopic", books=("A4.2",))
+    def update_and_create_topic(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        slave = self._validate_slave()
+        if slave is not None:
+            return slave
+        h = request.decode_command_custom_header(CreateTopicRequestHeader)
+        _require(h, "topic", "read_queue_nums", "write_queue_nums", "perm")
+        response = _ok()
+        if not topic_validator.validate_topic(h.topic, response):
+            return response
+        if topic_validator.is_system_topic(h.topic, response):
+            return response
+        if h.read_queue_nums < 0 or h.write_queue_nums < 0:
+            return _fail(ResponseCode.SYSTEM_ERROR, "queue numbers must not be negative")
+        try:
+            filter_type = TopicFilterType[h.topic_filter_type or "SINGLE_TAG"]
+        except KeyError:
+            return _fail(ResponseCode.SYSTEM_ERROR, f"unknown topicFilterType {h.topic_filter_type}")
+        tc = TopicConfig(h.topic, h.read_queue_nums, h.write_queue_nums, h.perm, filter_type,
+                         h.topic_sys_flag or 0, bool(h.order))
+        tcm = self.broker_controller.topic_config_manager
+        tcm.update_topic_config(tc)
+        self.broker_controller.register_increment_broker_data(tc, tcm.data_version)
+        return response
+
+    def delete_topic(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        slave = self._validate_slave()
+        if slave is not None:
+            return slave
+        h = request.decode_command_custom_header(DeleteTopicRequestHeader)
+        _require(h, "topic")
+        controller = self.broker_controller
+        controller.topic_config_manager.delete_topic_config(h.topic)
+        controller.message_store.clean_unused_topic(set(controller.topic_config_manager.topic_config_table))
+        return _ok()
+
+    def get_all_topic_config(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        wrapper = self.broker_controller.topic_config_manager.build_topic_config_serialize_wrapper()
+        return _ok(dumps(wrapper).encode())
+
+    def get_topic_name_list(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        topics = sorted(self.broker_controller.topic_config_manager.topic_config_table)
+        return _ok(dumps({"topicList": topics}).encode())
+
+    def get_system_topic_list_from_broker(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        return _ok(dumps({"topicList": sorted(topic_validator.get_system_topic_set())}).encode())
+
+    # -- broker config and runtime ---------------------------------------------------------------
+
+    def update_broker_config(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        if not request.body:
+            return _fail(ResponseCode.SYSTEM_ERROR, "UPDATE_BROKER_CONFIG needs a properties body")
+        try:
+            props = parse_properties(request.body.decode("utf-8"))
+            self.broker_controller.configuration.update(props)
+        except (UnicodeDecodeError, ConfigError, ValueError) as e:
+            return _fail(ResponseCode.SYSTEM_ERROR, f"update broker config failed: {e}")
+        log.info("updateBrokerConfig called by %s: %s", ctx.remote_addr, props)
+        return _ok()
+
+    def get_broker_config(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        conf = self.broker_controller.configuration
+        response = _ok(conf.get_all_configs_format_string().encode("utf-8"), GetBrokerConfigResponseHeader)
+        response.custom_header.version = conf.get_data_version_json()
+        return response
+
+    def get_broker_runtime_info(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        return _ok(KVTable(self.prepare_runtime_info()).encode())
+
+    def prepare_runtime_info(self) -> dict[str, str]:
+        controller = self.broker_controller
+        store = controller.message_store
+        stats = controller.broker_stats
+        info: dict[str, str] = {}
+        try:
+            info.update({k: str(v) for k, v in store.get_runtime_info().items()})
+        except Exception:
+            log.warning("store runtime info failed", exc_info=True)
+        send, pull, query = (controller.send_message_executor, controller.pull_message_executor,
+                             controller.query_message_executor)
+        config = controller.broker_config
+        info.update({
+            "brokerVersionDesc": f"V4_9_8 ({CURRENT_VERSION}), rocketmq-ref",
+            "brokerVersion": str(CURRENT_VERSION),
+            "msgPutTotalYesterdayMorning": str(stats.msg_put_total_yesterday_morning),
+            "msgPutTotalTodayMorning": str(stats.msg_put_total_today_morning),
+            "msgPutTotalTodayNow": str(stats.get_msg_put_total_today_now()),
+            "msgGetTotalYesterdayMorning": str(stats.msg_get_total_yesterday_morning),
+            "msgGetTotalTodayMorning": str(stats.msg_get_total_today_morning),
+            "msgGetTotalTodayNow": str(stats.get_msg_get_total_today_now()),
+            "sendThreadPoolQueueSize": str(send.queue_size()),
+            "sendThreadPoolQueueCapacity": str(config.send_thread_pool_queue_capacity),
+            "pullThreadPoolQueueSize": str(pull.queue_size()),
+            "pullThreadPoolQueueCapacity": str(config.pull_thread_pool_queue_capacity),
+            "queryThreadPoolQueueSize": str(query.queue_size()),
+            "queryThreadPoolQueueCapacity": str(config.query_thread_pool_queue_capacity),
+            "dispatchBehindBytes": str(store.dispatch_behind_bytes()),
+            "pageCacheLockTimeMills": str(store.lock_time_mills()),
+            "sendThreadPoolQueueHeadWaitTimeMills": str(send.head_slow_time_mills()),
+            "pullThreadPoolQueueHeadWaitTimeMills": str(pull.head_slow_time_mills()),
+            "queryThreadPoolQueueHeadWaitTimeMills": str(query.head_slow_time_mills()),
+            "earliestMessageTimeStamp": str(store.get_earliest_message_time()),
+            "startAcceptSendRequestTimeStamp": str(config.start_accept_send_request_time_stamp),
+            "remainTransientStoreBufferNumbs": str(store.remain_transient_store_buffer_numbs()),
+            "commitLogMinOffset": str(store.get_min_phy_offset()),
+            "commitLogMaxOffset": str(store.get_max_phy_offset()),
+        })
+        schedule = store.get_schedule_message_service()
+        try:
+            for level, offset in sorted(schedule.offset_table.items()):
+                max_offset = store.get_max_offset_in_queue(topic_validator.RMQ_SYS_SCHEDULE_TOPIC, level - 1)
+                info[f"scheduleMessageOffset_{level}"] = f"{offset},{max_offset}"
+        except AttributeError:
+            pass
+        return info
+
+    # -- offsets ---------------------------------------------------------------------------------
+
+    def search_offset_by_timestamp(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        h = request.decode_command_custom_header(SearchOffsetRequestHeader)
+        _require(h, "topic", "queue_id", "timestamp")
+        response = _ok(None, SearchOffsetResponseHeader)
+        response.custom_header.offset = self.broker_controller.message_store.get_offset_in_queue_by_time(
+            h.topic, h.queue_id, h.timestamp)
+        return response
+
+    def get_max_offset(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        h = request.decode_command_custom_header(GetMaxOffsetRequestHeader)
+        _require(h, "topic", "queue_id")
+        response = _ok(None, GetMaxOffsetResponseHeader)
+        response.custom_header.offset = self.broker_controller.message_store.get_max_offset_in_queue(
+            h.topic, h.queue_id)
+        return response
+
+    def get_min_offset(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        h = request.decode_command_custom_header(GetMinOffsetRequestHeader)
+        _require(h, "topic", "queue_id")
+        response = _ok(None, GetMinOffsetResponseHeader)
+        response.custom_header.offset = self.broker_controller.message_store.get_min_offset_in_queue(
+            h.topic, h.queue_id)
+        return response
+
+    def get_earliest_msg_storetime(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        h = request.decode_command_custom_header(GetEarliestMsgStoretimeRequestHeader)
+        _require(h, "topic", "queue_id")
+        response = _ok(None, GetEarliestMsgStoretimeResponseHeader)
+        response.custom_header.timestamp = self.broker_controller.message_store.get_earliest_message_time(
+            h.topic, h.queue_id)
+        return response
+
+    def get_all_consumer_offset(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        com = self.broker_controller.consumer_offset_manager
+        table = {k: dict(v) for k, v in list(com.offset_table.items())}
+        return _ok(ConsumerOffsetSerializeWrapper(table).encode())
+
+    def get_all_delay_offset(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        schedule = self.broker_controller.message_store.get_schedule_message_service()
+        text = None
+        try:
+            text = file2string(schedule.config_file_path())
+        except OSError as e:
+            log.warning("read delayOffset.json failed: %s", e)
+        if not text:
+            text = schedule.encode()
+        if not text:
+            return _fail(ResponseCode.SYSTEM_ERROR, "No delay offset in this broker")
+        return _ok(text.encode("utf-8"))
+
+    def clone_group_offset(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        h = request.decode_command_custom_header(CloneGroupOffsetRequestHeader)
+        _require(h, "src_group", "dest_group")
+        com = self.broker_controller.consumer_offset_manager
+        topics = {h.topic} if h.topic else com.which_topic_by_consumer(h.src_group)
+        for topic in topics:
+            if self.broker_controller.topic_config_manager.select_topic_config(topic) is None:
+                continue
+            com.clone_offset(h.src_group, h.dest_group, topic)
+        return _ok()
+
+    @traced(_JAVA + "#resetOffset", books=("B5.6.3",))
+    def reset_offset(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        h = request.decode_command_custom_header(ResetOffsetRequestHeader)
+        _require(h, "topic", "group")
+        log.info("[reset-offset] reset offset started by %s. topic=%s, group=%s, timestamp=%s, isForce=%s",
+                 ctx.remote_addr, h.topic, h.group, h.timestamp, h.is_force)
+        return self.broker_controller.broker2client.reset_offset(h.topic, h.group, h.timestamp, h.is_force)
+
+    # -- groups ----------------------------------------------------------------------------------
+
+    def update_and_create_subscription_group(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        slave = self._validate_slave()
+        if slave is not None:
+            return slave
+        if not request.body:
+            return _fail(ResponseCode.SYSTEM_ERROR, "UPDATE_AND_CREATE_SUBSCRIPTIONGROUP needs a body")
+        cfg = SubscriptionGroupConfig.from_json(request.body)
+        if not cfg.group_name or topic_validator.is_topic_or_group_illegal(cfg.group_name):
+            return _fail(ResponseCode.SYSTEM_ERROR, f"the group name [{cfg.group_name}] is illegal")
+        self.broker_controller.subscription_group_manager.update_subscription_group_config(cfg)
+        return _ok()
+
+    def get_all_subscription_group(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        sgm = self.broker_controller.subscription_group_manager
+        return _ok(dumps(sgm.build_subscription_group_wrapper()).encode())
+
+    def delete_subscription_group(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        slave = self._validate_slave()
+        if slave is not None:
+            return slave
+        h = request.decode_command_custom_header(DeleteSubscriptionGroupRequestHeader)
+        _require(h, "group_name")
+        self.broker_controller.subscription_group_manager.delete_subscription_group_config(h.group_name)
+        if h.remove_offset:
+            self.broker_controller.consumer_offset_manager.remove_offset(h.group_name)
+        return _ok()
+
+    def query_topic_consume_by_who(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        h = request.decode_command_custom_header(QueryTopicConsumeByWhoRequestHeader)
+        _require(h, "topic")
+        groups = set(self.broker_controller.consumer_manager.query_topic_consume_by_who(h.topic))
+        groups |= self.broker_controller.consumer_offset_manager.which_group_by_topic(h.topic)
+        return _ok(GroupList(groups).encode())
+
+    # -- stats and connections -------------------------------------------------------------------
+
+    def get_topic_stats_info(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        h = request.decode_command_custom_header(GetTopicStatsInfoRequestHeader)
+        _require(h, "topic")
+        controller = self.broker_controller
+        tc = controller.topic_config_manager.select_topic_config(h.topic)
+        if tc is None:
+            return _fail(ResponseCode.TOPIC_NOT_EXIST, f"topic[{h.topic}] not exist")
+        store = controller.message_store
+        table = TopicStatsTable()
+        for qid in range(tc.write_queue_nums):
+            mq = MessageQueue(h.topic, controller.broker_config.broker_name, qid)
+            lo = max(store.get_min_offset_in_queue(h.topic, qid), 0)
+            hi = max(store.get_max_offset_in_queue(h.topic, qid), 0)
+            last = store.get_message_store_time_stamp(h.topic, qid, hi - 1) if hi > 0 else 0
+            table.offset_table[mq] = TopicOffset(lo, hi, max(last, 0))
+        return _ok(table.encode())
+
+    def get_consume_stats(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        h = request.decode_command_custom_header(GetConsumeStatsRequestHeader)
+        _require(h, "consumer_group")
+        controller = self.broker_controller
+        store = controller.message_store
+        com = controller.consumer_offset_manager
+        stats = ConsumeStats()
+        topics = {h.topic} if h.topic else com.which_topic_by_consumer(h.consumer_group)
+        for topic in topics:
+            tc = controller.topic_config_manager.select_topic_config(topic)
+            if tc is None:
+                continue
+            cm = controller.consumer_manager
+            if cm.find_subscription_data(h.consumer_group, topic) is None and \
+                    cm.find_subscription_data_count(h.consumer_group) > 0:
+                continue
+            for qid in range(tc.read_queue_nums):
+                mq = MessageQueue(topic, controller.broker_config.broker_name, qid)
+                broker_offset = max(store.get_max_offset_in_queue(topic, qid), 0)
+                consumer_offset = max(com.query_offset(h.consumer_group, topic, qid), 0)
+                w = OffsetWrapper(broker_offset, consumer_offset, 0)
+                if consumer_offset - 1 >= 0:
+                    ts = store.get_message_store_time_stamp(topic, qid, consumer_offset - 1)
+                    if ts > 0:
+                        w.last_timestamp = ts
+                stats.offset_table[mq] = w
+            stats.consume_tps += controller.broker_stats_manager.tps_group_get_nums(h.consumer_group, topic)
+        return _ok(stats.encode())
+
+    def get_consumer_connection_list(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        h = request.decode_command_custom_header(GetConsumerConnectionListRequestHeader)
+        _require(h, "consumer_group")
+        info = self.broker_controller.consumer_manager.get_consumer_group_info(h.consumer_group)
+        if info is None:
+            return _fail(ResponseCode.CONSUMER_NOT_ONLINE, f"the consumer group[{h.consumer_group}] not online")
+        body = ConsumerConnection(consume_type=info.consume_type, message_model=info.message_model,
+                                  consume_from_where=info.consume_from_where,
+                                  subscription_table=dict(info.subscription_table))
+        for channel, ci in list(info.channel_info_table.items()):
+            body.connection_set.append(Connection(ci.client_id, parse_channel_remote_addr(channel),
+                                                  str(ci.language), ci.version))
+        return _ok(body.encode())
+
+    def get_producer_connection_list(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        h = request.decode_command_custom_header(GetProducerConnectionListRequestHeader)
+        _require(h, "producer_group")
+        table = self.broker_controller.producer_manager.get_group_channel_table().get(h.producer_group)
+        if not table:
+            return _fail(ResponseCode.SYSTEM_ERROR, f"the producer group[{h.producer_group}] not exist")
+        body = ProducerConnection([Connection(ci.client_id, parse_channel_remote_addr(ch), str(ci.language),
+                                              ci.version) for ch, ci in table.items()])
+        return _ok(body.encode())
+
+    # -- orderly locks ---------------------------------------------------------------------------
+
+    @traced(_JAVA + "#lockBatchMQ", books=("B5.9.4",))
+    def lock_batch_mq(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        if not request.body:
+            return _fail(ResponseCode.SYSTEM_ERROR, "LOCK_BATCH_MQ needs a LockBatchRequestBody")
+        body = LockBatchRequestBody.from_json(request.body)
+        locked = self.broker_controller.rebalance_lock_manager.try_lock_batch(
+            body.consumer_group or "", body.mq_set, body.client_id or "")
+        s = current_span()
+        if s.is_recording():
+            s.set_attributes({"messaging.consumer.group.name": body.consumer_group or "",
+                              "rocketmq.lock.requested": len(body.mq_set), "rocketmq.lock.granted": len(locked)})
+        return _ok(LockBatchResponseBody(locked).encode())
+
+    def unlock_batch_mq(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        if not request.body:
+            return _fail(ResponseCode.SYSTEM_ERROR, "UNLOCK_BATCH_MQ needs an UnlockBatchRequestBody")
+        body = UnlockBatchRequestBody.from_json(request.body)
+        self.broker_controller.rebalance_lock_manager.unlock_batch(body.consumer_group or "", body.mq_set,
+                                                                   body.client_id or "")
+        return _ok()
+
+    # -- relays to clients -----------------------------------------------------------------------
+
+    def get_consumer_running_info(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        h = request.decode_command_custom_header(GetConsumerRunningInfoRequestHeader)
+        _require(h, "consumer_group", "client_id")
+        return self.call_consumer(RequestCode.GET_CONSUMER_RUNNING_INFO, request, h.consumer_group, h.client_id)
+
+    def consume_message_directly(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        h = request.decode_command_custom_header(ConsumeMessageDirectlyResultRequestHeader)
+        _require(h, "consumer_group")
+        return self.call_consumer(RequestCode.CONSUME_MESSAGE_DIRECTLY, request, h.consumer_group,
+                                  h.client_id or "")
+
+    def call_consumer(self, request_code: int, request: RemotingCommand, group: str,
+                      client_id: str) -> RemotingCommand:
+        ci = self.broker_controller.consumer_manager.find_channel(group, client_id)
+        if ci is None:
+            return _fail(ResponseCode.SYSTEM_ERROR, f"The Consumer <{group}> <{client_id}> not online")
+        if ci.version < V3_1_8_SNAPSHOT:
+            return _fail(ResponseCode.SYSTEM_ERROR,
+                         f"The Consumer <{client_id}> Version <{ci.version}> too low to finish, please upgrade "
+                         "it to V3_1_8_SNAPSHOT")
+        new_request = RemotingCommand.create_request_command(request_code, None, request.body)
+        new_request.ext_fields = dict(request.ext_fields or {})
+        try:
+            return self.broker_controller.broker2client.call_client(ci.channel, new_request)
+        except RemotingTimeoutException as e:
+            return _fail(ResponseCode.CONSUME_MSG_TIMEOUT, f"consumer <{group}> <{client_id}> Timeout: {e}")
+        except Exception as e:
+            return _fail(ResponseCode.SYSTEM_ERROR, f"invoke consumer <{group}> <{client_id}> Exception: {e}")
