@@ -8,7 +8,6 @@ Name-server requests pass ``addr=None`` and the remoting client picks a name ser
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -17,7 +16,42 @@ from typing import Any, Callable, Iterable
 from rocketmq_ref.client.consumer.pull_result import PullResultExt, PullStatus
 from rocketmq_ref.client.exception import MQBrokerException, MQClientException
 from rocketmq_ref.client.producer.send_result import SendResult, SendStatus
-from rocketmq_ref.common import fastjson, mixall
+from rocketmq_ref.common import mixall
+from rocketmq_ref.common.protocol.body.get_consumer_list_by_group_response_body import \
+    GetConsumerListByGroupResponseBody
+from rocketmq_ref.common.protocol.body.lock_batch_body import (LockBatchRequestBody,
+                                                               LockBatchResponseBody,
+                                                               UnlockBatchRequestBody)
+from rocketmq_ref.common.protocol.header.consumer_send_msg_back_request_header import \
+    ConsumerSendMsgBackRequestHeader
+from rocketmq_ref.common.protocol.header.get_consumer_list_by_group_request_header import \
+    GetConsumerListByGroupRequestHeader
+from rocketmq_ref.common.protocol.header.get_earliest_msg_storetime_request_header import \
+    GetEarliestMsgStoretimeRequestHeader
+from rocketmq_ref.common.protocol.header.get_max_offset_request_header import \
+    GetMaxOffsetRequestHeader
+from rocketmq_ref.common.protocol.header.get_min_offset_request_header import \
+    GetMinOffsetRequestHeader
+from rocketmq_ref.common.protocol.header.namesrv.get_route_info_request_header import \
+    GetRouteInfoRequestHeader
+from rocketmq_ref.common.protocol.header.pull_message_request_header import \
+    PullMessageRequestHeader
+from rocketmq_ref.common.protocol.header.query_consumer_offset_request_header import \
+    QueryConsumerOffsetRequestHeader
+from rocketmq_ref.common.protocol.header.query_message_request_header import \
+    QueryMessageRequestHeader
+from rocketmq_ref.common.protocol.header.search_offset_request_header import \
+    SearchOffsetRequestHeader
+from rocketmq_ref.common.protocol.header.send_message_request_header import \
+    SendMessageRequestHeader
+from rocketmq_ref.common.protocol.header.send_message_request_header_v2 import \
+    SendMessageRequestHeaderV2
+from rocketmq_ref.common.protocol.header.unregister_client_request_header import \
+    UnregisterClientRequestHeader
+from rocketmq_ref.common.protocol.header.update_consumer_offset_request_header import \
+    UpdateConsumerOffsetRequestHeader
+from rocketmq_ref.common.protocol.header.view_message_request_header import \
+    ViewMessageRequestHeader
 from rocketmq_ref.common.message import MessageQueue
 from rocketmq_ref.common.message import message_const as MessageConst
 from rocketmq_ref.common.message import message_decoder as MessageDecoder
@@ -50,11 +84,14 @@ def _str_fields(fields: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def make_request(code: int, fields: dict[str, Any] | None = None, body: bytes | None = None
-                 ) -> RemotingCommand:
-    request = RemotingCommand.create_request_command(code, None)
-    if fields:
-        request.ext_fields = _str_fields(fields)
+def make_request(code: int, header: Any = None, body: bytes | None = None) -> RemotingCommand:
+    """A request with a declarative custom header (``CommandCustomHeader``) or, for the few admin
+    calls that Java sends with ad-hoc ext fields, a plain dict."""
+    if isinstance(header, dict):
+        request = RemotingCommand.create_request_command(code, None)
+        request.ext_fields = _str_fields(header)
+    else:
+        request = RemotingCommand.create_request_command(code, header)
     if body is not None:
         request.body = body
     return request
@@ -67,13 +104,6 @@ def _ext(response: RemotingCommand) -> dict[str, str]:
 def _ext_int(response: RemotingCommand, key: str, default: int = 0) -> int:
     value = _ext(response).get(key)
     return int(value) if value not in (None, "") else default
-
-
-def _json_body(response: RemotingCommand) -> Any:
-    body = response.body
-    if not body:
-        return None
-    return fastjson.loads(bytes(body))
 
 
 class MQClientAPIImpl:
@@ -104,7 +134,7 @@ class MQClientAPIImpl:
         return self.remoting_client.invoke_sync(addr, request, timeout_ms)
 
     # -- send ----------------------------------------------------------------------------------------
-    def send_message(self, addr: str, broker_name: str, msg: Any, header: dict[str, Any],
+    def send_message(self, addr: str, broker_name: str, msg: Any, header: SendMessageRequestHeader,
                      timeout_ms: float, communication_mode: str,
                      send_callback: Any = None, topic_publish_info: Any = None,
                      instance: Any = None, retry_times_when_send_failed: int = 0,
@@ -115,7 +145,8 @@ class MQClientAPIImpl:
         the callback) or oneway (Java ``sendMessage``)."""
         begin = time.monotonic()
         code = RequestCode.SEND_BATCH_MESSAGE if isinstance(msg, MessageBatch) else RequestCode.SEND_MESSAGE_V2
-        request = make_request(code, send_message_header_v2(header), msg.body if body is None else body)
+        request = make_request(code, SendMessageRequestHeaderV2.create_send_message_request_header_v2(
+            header), msg.body if body is None else body)
         if communication_mode == CommunicationMode.ONEWAY:
             self.remoting_client.invoke_oneway(addr, request, timeout_ms)
             return None
@@ -183,7 +214,7 @@ class MQClientAPIImpl:
             log.warning("async send msg by retry %d times. topic=%s, brokerAddr=%s, brokerName=%s: %s",
                         cur_times[0], msg.topic, addr, retry_broker, e)
             if addr is not None:
-                retry = make_request(request.code, request.ext_fields, request.body)
+                retry = make_request(request.code, dict(request.ext_fields or {}), request.body)
                 self._send_message_async(addr, retry_broker, msg, timeout_ms, retry, send_callback,
                                          tp_info, instance, times_total, cur_times, context, producer)
                 return
@@ -216,7 +247,7 @@ class MQClientAPIImpl:
                           region_id=region, trace_on=ext.get(MessageConst.PROPERTY_TRACE_SWITCH) != "false")
 
     # -- pull ----------------------------------------------------------------------------------------
-    def pull_message(self, addr: str, header: dict[str, Any], timeout_ms: float,
+    def pull_message(self, addr: str, header: PullMessageRequestHeader, timeout_ms: float,
                      communication_mode: str, pull_callback: Any = None) -> PullResultExt | None:
         """PULL_MESSAGE (Java ``pullMessage``): async for the push consumer, sync for pull consumers."""
         request = make_request(RequestCode.PULL_MESSAGE, header)
@@ -260,27 +291,27 @@ class MQClientAPIImpl:
 
     def unregister_client(self, addr: str, client_id: str, producer_group: str | None,
                           consumer_group: str | None, timeout_ms: float) -> None:
-        request = make_request(RequestCode.UNREGISTER_CLIENT, {
-            "clientID": client_id, "producerGroup": producer_group, "consumerGroup": consumer_group})
+        request = make_request(RequestCode.UNREGISTER_CLIENT, UnregisterClientRequestHeader(
+            client_id=client_id, producer_group=producer_group, consumer_group=consumer_group))
         response = self._sync(addr, request, timeout_ms)
         if response.code != ResponseCode.SUCCESS:
             raise MQBrokerException(response.code, response.remark, addr)
 
     def get_consumer_id_list_by_group(self, addr: str, consumer_group: str, timeout_ms: float
                                       ) -> list[str] | None:
-        request = make_request(RequestCode.GET_CONSUMER_LIST_BY_GROUP, {"consumerGroup": consumer_group})
+        request = make_request(RequestCode.GET_CONSUMER_LIST_BY_GROUP,
+                               GetConsumerListByGroupRequestHeader(consumer_group=consumer_group))
         response = self._sync(addr, request, timeout_ms)
         if response.code == ResponseCode.SUCCESS:
-            body = _json_body(response)
-            if body is not None:
-                return list(body.get("consumerIdList") or [])
+            if response.body:
+                return list(GetConsumerListByGroupResponseBody.from_json(bytes(response.body))
+                            .consumer_id_list)
         raise MQBrokerException(response.code, response.remark, addr)
 
     def query_consumer_offset(self, addr: str, *, topic: str, consumer_group: str, queue_id: int,
                               broker_name: str | None = None, timeout_ms: float = 5000) -> int:
-        request = make_request(RequestCode.QUERY_CONSUMER_OFFSET, {
-            "consumerGroup": consumer_group, "topic": topic, "queueId": queue_id,
-            "bname": broker_name})
+        request = make_request(RequestCode.QUERY_CONSUMER_OFFSET, QueryConsumerOffsetRequestHeader(
+            bname=broker_name, consumer_group=consumer_group, topic=topic, queue_id=queue_id))
         response = self._sync(addr, request, timeout_ms)
         if response.code == ResponseCode.SUCCESS:
             return _ext_int(response, "offset")
@@ -289,9 +320,9 @@ class MQClientAPIImpl:
     def update_consumer_offset(self, addr: str, *, topic: str, consumer_group: str, queue_id: int,
                                commit_offset: int, broker_name: str | None = None,
                                timeout_ms: float = 5000, oneway: bool = True) -> None:
-        request = make_request(RequestCode.UPDATE_CONSUMER_OFFSET, {
-            "consumerGroup": consumer_group, "topic": topic, "queueId": queue_id,
-            "commitOffset": commit_offset, "bname": broker_name})
+        request = make_request(RequestCode.UPDATE_CONSUMER_OFFSET, UpdateConsumerOffsetRequestHeader(
+            bname=broker_name, consumer_group=consumer_group, topic=topic, queue_id=queue_id,
+            commit_offset=commit_offset))
         if oneway:
             self.remoting_client.invoke_oneway(addr, request, timeout_ms)
             return
@@ -303,31 +334,29 @@ class MQClientAPIImpl:
                                    consumer_group: str, delay_level: int, timeout_ms: float,
                                    max_consume_retry_times: int) -> None:
         """CONSUMER_SEND_MSG_BACK: the broker re-stores the message in ``%RETRY%group`` (book B5.6.2)."""
-        request = make_request(RequestCode.CONSUMER_SEND_MSG_BACK, {
-            "offset": msg.commit_log_offset, "group": consumer_group, "delayLevel": delay_level,
-            "originMsgId": msg.msg_id, "originTopic": msg.topic, "unitMode": False,
-            "maxReconsumeTimes": max_consume_retry_times, "bname": broker_name})
+        request = make_request(RequestCode.CONSUMER_SEND_MSG_BACK, ConsumerSendMsgBackRequestHeader(
+            bname=broker_name, offset=msg.commit_log_offset, group=consumer_group,
+            delay_level=delay_level, origin_msg_id=msg.msg_id, origin_topic=msg.topic,
+            unit_mode=False, max_reconsume_times=max_consume_retry_times))
         response = self._sync(addr, request, timeout_ms)
         if response.code != ResponseCode.SUCCESS:
             raise MQBrokerException(response.code, response.remark, addr)
 
     def lock_batch_mq(self, addr: str, consumer_group: str, client_id: str, mqs: Iterable[Any],
                       timeout_ms: float) -> set[Any]:
-        body = {"clientId": client_id, "consumerGroup": consumer_group,
-                "mqSet": [_mq_dict(mq) for mq in mqs]}
-        request = make_request(RequestCode.LOCK_BATCH_MQ, None, json.dumps(body).encode())
+        body = LockBatchRequestBody(consumer_group=consumer_group, client_id=client_id,
+                                    mq_set=set(mqs))
+        request = make_request(RequestCode.LOCK_BATCH_MQ, None, body.encode())
         response = self._sync(addr, request, timeout_ms)
         if response.code == ResponseCode.SUCCESS:
-            data = _json_body(response) or {}
-            return {MessageQueue(d["topic"], d["brokerName"], int(d["queueId"]))
-                    for d in data.get("lockOKMQSet") or []}
+            return set(LockBatchResponseBody.from_json(bytes(response.body or b"{}")).lock_ok_mq_set)
         raise MQBrokerException(response.code, response.remark, addr)
 
     def unlock_batch_mq(self, addr: str, consumer_group: str, client_id: str, mqs: Iterable[Any],
                         timeout_ms: float, oneway: bool = False) -> None:
-        body = {"clientId": client_id, "consumerGroup": consumer_group,
-                "mqSet": [_mq_dict(mq) for mq in mqs]}
-        request = make_request(RequestCode.UNLOCK_BATCH_MQ, None, json.dumps(body).encode())
+        body = UnlockBatchRequestBody(consumer_group=consumer_group, client_id=client_id,
+                                      mq_set=set(mqs))
+        request = make_request(RequestCode.UNLOCK_BATCH_MQ, None, body.encode())
         if oneway:
             self.remoting_client.invoke_oneway(addr, request, timeout_ms)
             return
@@ -336,33 +365,37 @@ class MQClientAPIImpl:
             raise MQBrokerException(response.code, response.remark, addr)
 
     # -- offsets by queue ----------------------------------------------------------------------------
-    def _queue_offset_call(self, code: int, addr: str, mq: Any, timeout_ms: float, key: str,
-                           extra: dict[str, Any] | None = None) -> int:
-        fields = {"topic": mq.topic, "queueId": mq.queue_id, "bname": mq.broker_name}
-        if extra:
-            fields.update(extra)
-        response = self._sync(addr, make_request(code, fields), timeout_ms)
+    def _queue_offset_call(self, code: int, addr: str, header: Any, timeout_ms: float,
+                           key: str) -> int:
+        response = self._sync(addr, make_request(code, header), timeout_ms)
         if response.code == ResponseCode.SUCCESS:
             return _ext_int(response, key)
         raise MQBrokerException(response.code, response.remark, addr)
 
     def get_max_offset(self, addr: str, mq: Any, timeout_ms: float) -> int:
-        return self._queue_offset_call(RequestCode.GET_MAX_OFFSET, addr, mq, timeout_ms, "offset")
+        return self._queue_offset_call(RequestCode.GET_MAX_OFFSET, addr, GetMaxOffsetRequestHeader(
+            bname=mq.broker_name, topic=mq.topic, queue_id=mq.queue_id), timeout_ms, "offset")
 
     def get_min_offset(self, addr: str, mq: Any, timeout_ms: float) -> int:
-        return self._queue_offset_call(RequestCode.GET_MIN_OFFSET, addr, mq, timeout_ms, "offset")
+        return self._queue_offset_call(RequestCode.GET_MIN_OFFSET, addr, GetMinOffsetRequestHeader(
+            bname=mq.broker_name, topic=mq.topic, queue_id=mq.queue_id), timeout_ms, "offset")
 
     def search_offset(self, addr: str, mq: Any, timestamp: int, timeout_ms: float) -> int:
-        return self._queue_offset_call(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, addr, mq, timeout_ms,
-                                       "offset", {"timestamp": timestamp})
+        return self._queue_offset_call(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, addr,
+                                       SearchOffsetRequestHeader(bname=mq.broker_name, topic=mq.topic,
+                                                                 queue_id=mq.queue_id,
+                                                                 timestamp=timestamp),
+                                       timeout_ms, "offset")
 
     def get_earliest_msg_storetime(self, addr: str, mq: Any, timeout_ms: float) -> int:
-        return self._queue_offset_call(RequestCode.GET_EARLIEST_MSG_STORETIME, addr, mq, timeout_ms,
-                                       "timestamp")
+        return self._queue_offset_call(RequestCode.GET_EARLIEST_MSG_STORETIME, addr,
+                                       GetEarliestMsgStoretimeRequestHeader(
+                                           bname=mq.broker_name, topic=mq.topic,
+                                           queue_id=mq.queue_id), timeout_ms, "timestamp")
 
     # -- messages by id / key ------------------------------------------------------------------------
     def view_message(self, addr: str, phy_offset: int, timeout_ms: float) -> Any:
-        request = make_request(RequestCode.VIEW_MESSAGE_BY_ID, {"offset": phy_offset})
+        request = make_request(RequestCode.VIEW_MESSAGE_BY_ID, ViewMessageRequestHeader(offset=phy_offset))
         response = self._sync(mixall.broker_vip_channel(self.client_config.vip_channel_enabled, addr),
                               request, timeout_ms)
         if response.code == ResponseCode.SUCCESS:
@@ -376,11 +409,12 @@ class MQClientAPIImpl:
 
     def query_message(self, addr: str, *, topic: str, key: str, max_num: int, begin_timestamp: int,
                       end_timestamp: int, timeout_ms: float, is_unique_key: bool = False) -> list[Any]:
-        fields: dict[str, Any] = {"topic": topic, "key": key, "maxNum": max_num,
-                                  "beginTimestamp": begin_timestamp, "endTimestamp": end_timestamp}
+        request = make_request(RequestCode.QUERY_MESSAGE, QueryMessageRequestHeader(
+            topic=topic, key=key, max_num=max_num, begin_timestamp=begin_timestamp,
+            end_timestamp=end_timestamp))
         if is_unique_key:
-            fields[mixall.UNIQUE_MSG_QUERY_FLAG] = True
-        response = self._sync(addr, make_request(RequestCode.QUERY_MESSAGE, fields), timeout_ms)
+            request.add_ext_field(mixall.UNIQUE_MSG_QUERY_FLAG, "true")
+        response = self._sync(addr, request, timeout_ms)
         if response.code == ResponseCode.SUCCESS:
             return MessageDecoder.decodes(bytes(response.body or b""))
         if response.code == ResponseCode.QUERY_NOT_FOUND:
@@ -391,7 +425,7 @@ class MQClientAPIImpl:
     def get_topic_route_info_from_name_server(self, topic: str, timeout_ms: float,
                                               allow_topic_not_exist: bool = True) -> TopicRouteData:
         """GET_ROUTEINFO_BY_TOPIC; TOPIC_NOT_EXIST becomes ``MQClientException`` with code 17."""
-        request = make_request(RequestCode.GET_ROUTEINFO_BY_TOPIC, {"topic": topic})
+        request = make_request(RequestCode.GET_ROUTEINFO_BY_TOPIC, GetRouteInfoRequestHeader(topic=topic))
         response = self._sync(None, request, timeout_ms)
         if response.code == ResponseCode.SUCCESS and response.body:
             return TopicRouteData.from_json(bytes(response.body))
@@ -463,19 +497,4 @@ _PULL_STATUS = {
     ResponseCode.PULL_OFFSET_MOVED: PullStatus.OFFSET_ILLEGAL,
 }
 
-_V2_KEYS = {"producerGroup": "a", "topic": "b", "defaultTopic": "c", "defaultTopicQueueNums": "d",
-            "queueId": "e", "sysFlag": "f", "bornTimestamp": "g", "flag": "h", "properties": "i",
-            "reconsumeTimes": "j", "unitMode": "k", "maxReconsumeTimes": "l", "batch": "m",
-            "bname": "n"}
-
-
-def send_message_header_v2(header: dict[str, Any]) -> dict[str, Any]:
-    """``SendMessageRequestHeaderV2.createSendMessageRequestHeaderV2``: the same fields, keys a..n."""
-    return {_V2_KEYS[k]: v for k, v in header.items()}
-
-
-def _mq_dict(mq: Any) -> dict[str, Any]:
-    return {"brokerName": mq.broker_name, "queueId": mq.queue_id, "topic": mq.topic}
-
-
-__all__ = ["MQClientAPIImpl", "CommunicationMode", "make_request", "send_message_header_v2"]
+__all__ = ["MQClientAPIImpl", "CommunicationMode", "make_request"]

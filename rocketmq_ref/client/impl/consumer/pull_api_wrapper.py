@@ -16,6 +16,8 @@ from rocketmq_ref.client.impl.mq_client_api_impl import CommunicationMode
 from rocketmq_ref.common import mixall
 from rocketmq_ref.common.message import message_const as mc
 from rocketmq_ref.common.message import message_decoder
+from rocketmq_ref.common.protocol.header.pull_message_request_header import \
+    PullMessageRequestHeader
 from rocketmq_ref.common.sysflag import PullSysFlag
 from rocketmq_ref.common.tracing import SpanKind, messaging_span
 
@@ -77,11 +79,11 @@ class PullAPIWrapper:
             raise MQClientException(f"The broker[{mq.broker_name}] not exist")
         if found.slave:
             sys_flag = PullSysFlag.clear_commit_offset_flag(sys_flag)
-        header = {"consumerGroup": self.consumer_group, "topic": mq.topic, "queueId": mq.queue_id,
-                  "queueOffset": offset, "maxMsgNums": max_nums, "sysFlag": sys_flag,
-                  "commitOffset": commit_offset, "suspendTimeoutMillis": broker_suspend_max_time_millis,
-                  "subscription": sub_expression, "subVersion": sub_version,
-                  "expressionType": expression_type, "bname": mq.broker_name}
+        header = PullMessageRequestHeader(
+            bname=mq.broker_name, consumer_group=self.consumer_group, topic=mq.topic,
+            queue_id=mq.queue_id, queue_offset=offset, max_msg_nums=max_nums, sys_flag=sys_flag,
+            commit_offset=commit_offset, suspend_timeout_millis=broker_suspend_max_time_millis,
+            subscription=sub_expression, sub_version=sub_version, expression_type=expression_type)
         return factory.mq_client_api_impl.pull_message(found.broker_addr, header, timeout_millis,
                                                        communication_mode, pull_callback)
 

@@ -33,6 +33,8 @@ from rocketmq_ref.common.message import message_const as mc
 from rocketmq_ref.common.message.message_batch import MessageBatch, MessageBatchError
 from rocketmq_ref.common.message.message_client_id_setter import MessageClientIDSetter
 from rocketmq_ref.common.message.message_decoder import message_properties2string
+from rocketmq_ref.common.protocol.header.send_message_request_header import \
+    SendMessageRequestHeader
 from rocketmq_ref.common.protocol.response_code import ResponseCode
 from rocketmq_ref.common.sysflag import MessageSysFlag
 from rocketmq_ref.common.tracing import SpanKind, inject, messaging_span, record_error, span
@@ -430,25 +432,24 @@ class DefaultMQProducerImpl:
                         msg.get_property(mc.PROPERTY_START_DELIVER_TIME) is not None:
                     context.msg_type = "Delay_Msg"
                 self.execute_send_message_hook_before(context)
-            header: dict[str, Any] = {
-                "producerGroup": producer.producer_group, "topic": msg.topic,
-                "defaultTopic": producer.create_topic_key,
-                "defaultTopicQueueNums": producer.default_topic_queue_nums,
-                "queueId": mq.queue_id, "sysFlag": sys_flag,
-                "bornTimestamp": int(time.time() * 1000), "flag": msg.flag,
-                "properties": message_properties2string(msg.properties), "reconsumeTimes": 0,
-                "unitMode": self.is_unit_mode(), "batch": isinstance(msg, MessageBatch),
-                "bname": mq.broker_name}
+            header = SendMessageRequestHeader(
+                bname=mq.broker_name, producer_group=producer.producer_group, topic=msg.topic,
+                default_topic=producer.create_topic_key,
+                default_topic_queue_nums=producer.default_topic_queue_nums,
+                queue_id=mq.queue_id, sys_flag=sys_flag, born_timestamp=int(time.time() * 1000),
+                flag=msg.flag, properties=message_properties2string(msg.properties),
+                reconsume_times=0, unit_mode=self.is_unit_mode(),
+                batch=isinstance(msg, MessageBatch))
             if msg.topic.startswith(mixall.RETRY_GROUP_TOPIC_PREFIX):
                 reconsume = msg.get_property(mc.PROPERTY_RECONSUME_TIME)
                 if reconsume is not None:
-                    header["reconsumeTimes"] = int(reconsume)
+                    header.reconsume_times = int(reconsume)
                     msg.clear_property(mc.PROPERTY_RECONSUME_TIME)
                 max_reconsume = msg.get_property(mc.PROPERTY_MAX_RECONSUME_TIMES)
                 if max_reconsume is not None:
-                    header["maxReconsumeTimes"] = int(max_reconsume)
+                    header.max_reconsume_times = int(max_reconsume)
                     msg.clear_property(mc.PROPERTY_MAX_RECONSUME_TIMES)
-                header["properties"] = message_properties2string(msg.properties)
+                header.properties = message_properties2string(msg.properties)
             cost = (time.monotonic() - begin) * 1000
             if timeout < cost:
                 raise MQClientException(ACCESS_BROKER_TIMEOUT, "sendKernelImpl call timeout")
