@@ -151,7 +151,12 @@ class ConsumeQueue:
     # -- truncate (B4.7)
     def truncate_dirty_logic_files(self, phy_offset: int) -> None:
         """Drop the units pointing at or beyond commit-log offset ``phy_offset`` (a torn commit-log
-        tail): later files are deleted, the file holding the cut is rewound."""
+        tail): later files are deleted, the file holding the cut is rewound.
+
+        Java only moves the positions and leaves the dropped units in the file, where a later
+        recovery scan finds them valid again (pointing at whatever the commit log writes there
+        next); the dropped units are zeroed here, as a fresh file would have them.
+        """
         size = self.mapped_file_size
         self.max_physic_offset = phy_offset
         while True:
@@ -172,6 +177,7 @@ class ConsumeQueue:
                     self.max_physic_offset = offset + unit_size
                 elif offset >= 0 and unit_size > 0:
                     if offset >= phy_offset:
+                        self._zero_dropped_units(mapped_file, i)
                         return
                     pos = i + CQ_STORE_UNIT_SIZE
                     self._set_positions(mapped_file, pos)
@@ -181,6 +187,18 @@ class ConsumeQueue:
                 else:
                     return
 
+    def _zero_dropped_units(self, mapped_file: MappedFile, pos: int) -> None:
+        buf = mapped_file.get_mapped_byte_buffer()
+        end = pos
+        while end < self.mapped_file_size:
+            offset, unit_size, _tags = _UNIT.unpack_from(buf, end)
+            if offset == 0 and unit_size == 0:
+                break
+            end += CQ_STORE_UNIT_SIZE
+        buf[pos:end] = bytes(end - pos)
+        log.info("truncate consume queue %s-%d: %d dropped units zeroed in %s", self.topic, self.queue_id,
+                 (end - pos) // CQ_STORE_UNIT_SIZE, mapped_file.get_file_name())
+
     @staticmethod
     def _set_positions(mapped_file: MappedFile, pos: int) -> None:
         mapped_file.set_wrote_position(pos)
@@ -188,19 +206,15 @@ class ConsumeQueue:
         mapped_file.set_flushed_position(pos)
 
     def get_last_offset(self) -> int:
-        """Commit-log offset just past the message of the last unit (-1 when empty)."""
-        last_offset = -1
+        """Commit-log offset just past the message of the last unit (-1 when empty).  Java scans on
+        from the last unit until an invalid one, which after a truncation reads stale units past the
+        write position; this reads the last written unit only."""
         mapped_file = self.mapped_file_queue.get_last_mapped_file()
-        if mapped_file is not None:
-            position = max(mapped_file.get_wrote_position() - CQ_STORE_UNIT_SIZE, 0)
-            buf = mapped_file.get_mapped_byte_buffer()
-            for i in range(position, self.mapped_file_size, CQ_STORE_UNIT_SIZE):
-                offset, size, _tags = _UNIT.unpack_from(buf, i)
-                if offset >= 0 and size > 0:
-                    last_offset = offset + size
-                else:
-                    break
-        return last_offset
+        if mapped_file is None or mapped_file.get_wrote_position() < CQ_STORE_UNIT_SIZE:
+            return -1
+        offset, size, _tags = _UNIT.unpack_from(mapped_file.get_mapped_byte_buffer(),
+                                                mapped_file.get_wrote_position() - CQ_STORE_UNIT_SIZE)
+        return offset + size if offset >= 0 and size > 0 else -1
 
     # -- flush and clean-up (B4.8, B4.9)
     def flush(self, flush_least_pages: int) -> bool:

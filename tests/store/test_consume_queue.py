@@ -251,3 +251,70 @@ def test_destroy_removes_the_queue_directory(store):
     assert not os.path.exists(cq.queue_dir)
     assert cq.get_max_offset_in_queue() == 0
     assert cq.get_max_physic_offset() == -1
+
+
+# -- model-based: the queue against a plain list under puts, restarts, truncation and clean-up ------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hst  # noqa: E402
+
+_ops = hst.lists(hst.one_of(
+    hst.tuples(hst.just("put"), hst.integers(1, 12)),
+    hst.tuples(hst.just("restart"), hst.just(0)),
+    hst.tuples(hst.just("truncate"), hst.integers(0, 100)),
+    hst.tuples(hst.just("clean"), hst.integers(0, 100)),
+), max_size=30)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=_ops)
+def test_queue_behaves_like_a_list(tmp_path_factory, ops):
+    store = _Store(str(tmp_path_factory.mktemp("cq")))
+    cq = _cq(store)
+    units: list[tuple[int, int]] = []  # (commit-log offset, size) by queue offset
+    floor = 0  # the commit log's min offset: only grows, never past its last message
+    min_index = 0
+    phy = 0
+    try:
+        for op, arg in ops:
+            if op == "put":
+                for _ in range(arg):
+                    size = 50 + len(units) % 7
+                    cq.put_message_position_info_wrapper(_Req(phy, size, len(units), len(units)))
+                    units.append((phy, size))
+                    phy += size
+            elif op == "restart":
+                cq.flush(0)
+                cq.close()
+                cq = _cq(store)
+                assert cq.load()
+                cq.recover()
+                cq.correct_min_offset(floor)  # what recover_topic_queue_table does
+            elif op == "truncate" and units:
+                cut_index = max(arg * (len(units) - 1) // 100, min_index + 1)
+                if cut_index < len(units):  # the commit log lost its tail from this record on
+                    phy = units[cut_index][0]
+                    cq.truncate_dirty_logic_files(phy)
+                    units = units[:cut_index]
+            elif op == "clean" and units:
+                floor = max(floor, units[arg * (len(units) - 1) // 100][0])
+                cq.delete_expired_file(floor)
+                min_index = next(i for i, u in enumerate(units) if u[0] >= floor)
+            if units:
+                assert cq.get_max_offset_in_queue() == len(units)
+                assert cq.get_min_offset_in_queue() == min_index
+                sbr = cq.get_index_buffer(min_index)
+                assert sbr is not None
+                assert struct.unpack_from(">qi", sbr.byte_buffer, 0) == units[min_index]
+                sbr.release()
+                if min_index > 0:
+                    assert cq.get_index_buffer(min_index - 1) is None
+                last = cq.get_index_buffer(len(units) - 1)
+                assert struct.unpack_from(">qi", last.byte_buffer, 0) == units[-1]
+                last.release()
+                assert cq.get_index_buffer(len(units)) is None
+                assert cq.get_last_offset() == units[-1][0] + units[-1][1]
+                files_left = len(os.listdir(cq.queue_dir))
+                assert files_left == (len(units) - 1) // UNITS_PER_FILE - min_index // UNITS_PER_FILE + 1
+    finally:
+        cq.close()

@@ -221,3 +221,47 @@ def test_corrupt_slot_chain_does_not_loop_forever(tmp_path):
     f.select_phy_offset(out, "T#a", 1000, 0, T0 + 1)
     assert out and len(out) <= ENTRIES
     f.mapped_file.close()
+
+
+# -- model-based: an index file against a plain list of (key, offset, time) -------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hst  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(puts=hst.lists(hst.tuples(hst.sampled_from(["a", "b", "c", "polygenelubricants", "Aa", "BB", "\u00e9t\u00e9"]),
+                                 hst.integers(0, 120)), min_size=0, max_size=40),
+       window=hst.tuples(hst.integers(0, 130), hst.integers(0, 130)))
+def test_index_file_answers_like_a_list(tmp_path_factory, puts, window):
+    """Keys collide on purpose ("Aa"/"BB" share a Java hash; 8 slots share chains)."""
+    path = str(tmp_path_factory.mktemp("idx") / "20240101000000000")
+    f = IndexFile(path, 8, 64)
+    model = []
+    t = T0
+    for n, (key, step) in enumerate(puts):
+        t += step * 100  # non-decreasing store times, as the commit log gives them
+        assert f.put_key("T#" + key, 1000 + n, t)
+        model.append(("T#" + key, 1000 + n, t))
+    begin = T0 + min(window) * 1000
+    end = T0 + max(window) * 1000
+    for key in {k for k, _, _ in model} | {"T#zz"}:
+        got: list[int] = []
+        f.select_phy_offset(got, key, 1000, begin, end)
+        h = index_key_hash_method(key)
+        # what the file can answer: entries with the key's hash whose whole-second time is in range,
+        # newest first, the walk stopping at the first entry older than begin
+        expected = []
+        base = model[0][2] if model else 0
+        for k, off, ts in reversed(model):
+            stored = base + (ts - base) // 1000 * 1000
+            if stored < begin:
+                if index_key_hash_method(k) % 8 == h % 8:
+                    if index_key_hash_method(k) == h and begin <= stored <= end:
+                        expected.append(off)
+                    break
+                continue
+            if index_key_hash_method(k) == h and stored <= end:
+                expected.append(off)
+        assert got == expected, (key, got, expected)
+    f.mapped_file.close()

@@ -89,7 +89,11 @@ class IndexFile:
         key_hash = index_key_hash_method(key)
         abs_slot_pos = INDEX_HEADER_SIZE + (key_hash % self.hash_slot_num) * HASH_SLOT_SIZE
         buf = self.mapped_byte_buffer
-        slot_value = _SLOT.unpack_from(buf, abs_slot_pos)[0]
+        try:
+            slot_value = _SLOT.unpack_from(buf, abs_slot_pos)[0]
+        except (struct.error, ValueError) as e:  # unmapped under us (destroyed)
+            log.error("putKey exception, Key: %s: %s", key, e)
+            return False
         if slot_value <= INVALID_INDEX or slot_value > index_count:
             slot_value = INVALID_INDEX
 
@@ -147,6 +151,10 @@ class IndexFile:
             buf = self.mapped_byte_buffer
             slot_value = _SLOT.unpack_from(buf, abs_slot_pos)[0]
             if slot_value <= INVALID_INDEX or slot_value > index_count or index_count <= 1:
+                return
+            if index_count > self.index_num:  # a corrupt header: never read past the entries
+                log.error("selectPhyOffset: indexCount %d exceeds %d in %s", index_count, self.index_num,
+                          self.get_file_name())
                 return
             begin_timestamp = header.get_begin_timestamp()
             next_index = slot_value

@@ -55,8 +55,11 @@ class IndexService:
                 continue
             try:
                 f = IndexFile(path, self.hash_slot_num, self.index_num, 0, 0)
-            except (OSError, ValueError) as e:
-                log.error("load index file %s error: %s", path, e)
+            except ValueError as e:  # not a timestamp name: Java skips it (NumberFormatException)
+                log.error("load file %s error: %s", path, e)
+                continue
+            except OSError as e:
+                log.error("load file %s error: %s", path, e)
                 return False
             f.load()
             if not last_exit_ok and f.get_end_timestamp() > checkpoint.get_index_msg_timestamp():
