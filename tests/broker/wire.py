@@ -122,3 +122,72 @@ def decode_messages(body: bytes) -> list[dict]:
 
 def properties_string(props: dict[str, str]) -> str:
     return "".join(f"{k}\x01{v}\x02" for k, v in props.items())
+
+
+# -- request builders ---------------------------------------------------------------------------
+
+SEND_MESSAGE, PULL_MESSAGE, QUERY_CONSUMER_OFFSET, UPDATE_CONSUMER_OFFSET = 10, 11, 14, 15
+UPDATE_AND_CREATE_TOPIC, GET_ROUTEINFO_BY_TOPIC, GET_BROKER_CLUSTER_INFO = 17, 105, 106
+HEART_BEAT, CONSUMER_SEND_MSG_BACK, GET_CONSUMER_LIST_BY_GROUP = 34, 36, 38
+NOTIFY_CONSUMER_IDS_CHANGED, LOCK_BATCH_MQ, UNLOCK_BATCH_MQ = 40, 41, 42
+SEND_MESSAGE_V2, SEND_BATCH_MESSAGE = 310, 320
+SUCCESS, SYSTEM_ERROR, PULL_NOT_FOUND, QUERY_NOT_FOUND = 0, 1, 19, 22
+
+FLAG_COMMIT, FLAG_SUSPEND, FLAG_SUBSCRIPTION = 0x1, 0x2, 0x4
+
+
+def send_v2(conn: WireConnection, topic: str, body: bytes, *, tags: str | None = "TagA",
+            keys: str | None = None, queue_id: int = 0, group: str = "wire_pg", numeric: bool = False,
+            extra_props: dict | None = None, reconsume_times: int | None = None,
+            max_reconsume_times: int | None = None) -> tuple[dict, bytes]:
+    props = {}
+    if tags:
+        props["TAGS"] = tags
+    if keys:
+        props["KEYS"] = keys
+    props["WAIT"] = "true"
+    props.update(extra_props or {})
+    ext = {"a": group, "b": topic, "c": "TBW102", "d": 4, "e": queue_id, "f": 0,
+           "g": int(time.time() * 1000), "h": 0, "i": properties_string(props), "j": reconsume_times or 0,
+           "k": False, "m": False}
+    if max_reconsume_times is not None:
+        ext["l"] = max_reconsume_times
+    if not numeric:
+        ext = {k: (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in ext.items()}
+    return conn.request(SEND_MESSAGE_V2, ext, body, raw_ext=True)
+
+
+def pull(conn: WireConnection, group: str, topic: str, queue_id: int, offset: int, *,
+         subscription: str | None = "*", sys_flag: int | None = None, suspend_ms: int = 0,
+         max_nums: int = 32, commit_offset: int = 0, timeout: float = 20.0) -> tuple[dict, bytes]:
+    if sys_flag is None:
+        sys_flag = (FLAG_SUBSCRIPTION if subscription is not None else 0) | (FLAG_SUSPEND if suspend_ms else 0)
+    ext = {"consumerGroup": group, "topic": topic, "queueId": queue_id, "queueOffset": offset,
+           "maxMsgNums": max_nums, "sysFlag": sys_flag, "commitOffset": commit_offset,
+           "suspendTimeoutMillis": suspend_ms, "subVersion": 0}
+    if subscription is not None:
+        ext["subscription"] = subscription
+        ext["expressionType"] = "TAG"
+    return conn.request(PULL_MESSAGE, ext, timeout=timeout)
+
+
+def create_topic(addr: str, topic: str, queues: int = 4, perm: int = 6) -> dict:
+    h, _ = call(addr, UPDATE_AND_CREATE_TOPIC, {"topic": topic, "defaultTopic": "TBW102", "readQueueNums": queues,
+                                                "writeQueueNums": queues, "perm": perm,
+                                                "topicFilterType": "SINGLE_TAG", "topicSysFlag": 0,
+                                                "order": "false"})
+    return h
+
+
+def heartbeat_body(client_id: str, consumer_groups=(), producer_groups=(), topics=("T",),
+                   sub: str = "*") -> bytes:
+    data = {"clientID": client_id,
+            "producerDataSet": [{"groupName": g} for g in producer_groups],
+            "consumerDataSet": [{"groupName": g, "consumeType": "CONSUME_PASSIVELY", "messageModel": "CLUSTERING",
+                                 "consumeFromWhere": "CONSUME_FROM_FIRST_OFFSET", "unitMode": False,
+                                 "subscriptionDataSet": [{"topic": t, "subString": sub, "tagsSet": [], "codeSet": [],
+                                                          "subVersion": int(time.time() * 1000),
+                                                          "classFilterMode": False, "expressionType": "TAG"}
+                                                         for t in topics]}
+                                for g in consumer_groups]}
+    return json.dumps(data).encode()

@@ -12,6 +12,8 @@ import logging
 import time
 from typing import Any
 
+from opentelemetry import trace as otel_trace
+
 from rocketmq_ref.broker.client.client_channel_info import parse_channel_remote_addr
 from rocketmq_ref.broker.longpolling.pull_request import PullRequest
 from rocketmq_ref.common import topic_validator
@@ -54,7 +56,11 @@ class PullMessageProcessor:
         pull executor and answer through the request's context (its SERVER span ends then)."""
         def run() -> None:
             try:
-                with ctx.activate():
+                request_span = getattr(ctx, "span", None)
+                if request_span is not None:  # the re-run is a child of the request's SERVER span
+                    with otel_trace.use_span(request_span, end_on_exit=False):
+                        response = self._process_request(ctx, request, False)
+                else:
                     response = self._process_request(ctx, request, False)
             except Exception as e:  # the client must hear back even when the re-run fails
                 log.exception("execute request when wakeup run")
