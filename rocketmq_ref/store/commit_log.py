@@ -147,7 +147,8 @@ class MessageExtEncoder:
         body = msg.body
         body_len = len(body) if body else 0
         sys_flag = msg.sys_flag
-        msg_len = calc_msg_length(sys_flag, body_len, topic_len, props_len)
+        fixed = _FIXED[(sys_flag >> 4) & 3]
+        msg_len = fixed.size + body_len + 1 + topic_len + 2 + props_len  # calcMsgLength
         if body_len > self.max_message_body_size:
             log.warning("message body size exceeded, msg total size: %d, msg body size: %d, "
                         "maxMessageSize: %d", msg_len, body_len, self.max_message_body_size)
@@ -157,7 +158,6 @@ class MessageExtEncoder:
                         "maxMessageSize: %d", msg_len, body_len, self.max_message_size)
             return PutMessageResult(PutMessageStatus.MESSAGE_ILLEGAL)
         buf = self.byte_buf
-        fixed = _FIXED[(sys_flag >> 4) & 3]
         fixed.pack_into(buf, 0, msg_len, MESSAGE_MAGIC_CODE, msg.body_crc, msg.queue_id, msg.flag,
                         0, 0, sys_flag, msg.born_timestamp, host_bytes(msg.born_host),
                         msg.store_timestamp, host_bytes(msg.store_host), msg.reconsume_times,
@@ -282,7 +282,7 @@ class DefaultAppendMessageCallback:
                                        None, msg.store_timestamp, queue_offset, 0,
                                        msg_id_supplier)
         _QUEUE_AND_PHY.pack_into(enc, 20, queue_offset, wrote_offset)
-        _LONG.pack_into(enc, store_timestamp_position(msg.sys_flag), msg.store_timestamp)
+        _LONG.pack_into(enc, 68 if msg.sys_flag & _BORN_V6 else 56, msg.store_timestamp)
         buf[position:position + msg_len] = enc
         msg.encoded_buff = None
         result = AppendMessageResult(AppendMessageStatus.PUT_OK, wrote_offset, msg_len, None,
@@ -528,8 +528,8 @@ class CommitLog:
         return enc
 
     def _prepare(self, msg: MessageExtBrokerInner) -> None:
-        """Store time, body CRC, delay rewrite to SCHEDULE_TOPIC_XXXX, IPv6 flags."""
-        msg.store_timestamp = int(time.time() * 1000)
+        """Body CRC, delay rewrite to SCHEDULE_TOPIC_XXXX, IPv6 flags.  (Java also stamps the store
+        time here; the stamp that counts is the one taken inside the put lock.)"""
         msg.body_crc = zlib.crc32(msg.body) & 0x7FFFFFFF if msg.body else 0
         tran_type = msg.sys_flag & _TRAN_MASK
         if tran_type == MessageSysFlag.TRANSACTION_NOT_TYPE or \
@@ -691,6 +691,8 @@ class CommitLog:
         ar = result.append_message_result
         flush = self.submit_flush_request(ar, msg)
         replica = self.submit_replica_request(ar, msg)
+        if flush is None and replica is None:
+            return
         timeout = (max(self.message_store_config.sync_flush_timeout,
                        self.message_store_config.slave_timeout) + 5000) / 1000.0
         for fut in (flush, replica):
@@ -749,7 +751,8 @@ class CommitLog:
             service.wakeup()
             return None
         if not self.message_store_config.is_transient_store_pool_enable():
-            service.wakeup()
+            if not self.message_store_config.flush_commit_log_timed:
+                service.wakeup()  # a timed flusher sleeps through wake-ups: skip the lock
         else:
             self.commit_log_service.wakeup()
         return None

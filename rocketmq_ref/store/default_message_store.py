@@ -55,6 +55,7 @@ log = logging.getLogger("rocketmq_ref.store")
 _UNIT = struct.Struct(">qiq")
 _INT = struct.Struct(">i")
 MAX_TOPIC_LENGTH = 127
+_SLAVE = BrokerRole.SLAVE
 MAX_PROPERTIES_LENGTH = 32767
 
 
@@ -493,18 +494,28 @@ class DefaultMessageStore(MessageStore):
         if elapsed > 500:
             log.warning("putMessage not in lock elapsed time(ms)=%d", elapsed)
         self.store_stats_service.set_put_message_entire_time_max(elapsed)
-        if not result.is_ok():
+        if result.append_message_result is None or not result.append_message_result.is_ok():
             self.store_stats_service.on_put_failed()
         return result
 
     def put_message(self, msg: Any) -> PutMessageResult:
         """Store one MessageExtBrokerInner; blocks for the flush/slave the config asks for."""
-        failed = (self._pre_check(self.check_store_status())
-                  or self._pre_check(self.check_message(msg)))
-        if failed is not None:
-            return failed
+        if not self._fast_checks_pass(msg):
+            failed = (self._pre_check(self.check_store_status())
+                      or self._pre_check(self.check_message(msg)))
+            if failed is not None:
+                return failed
         begin = time.monotonic()
         return self._after_put(begin, self.commit_log.put_message(msg))
+
+    def _fast_checks_pass(self, msg: Any) -> bool:
+        """The common case of ``check_store_status`` + ``check_message`` in one expression; when it
+        is not plainly fine the full checks run and name the status."""
+        ps = msg.properties_string
+        return (not self.shutdown_flag and self.message_store_config.broker_role is not _SLAVE
+                and not self.running_flags.flag_bits
+                and not self.commit_log.begin_time_in_lock and len(msg.topic) <= MAX_TOPIC_LENGTH
+                and (not ps or len(ps) <= MAX_PROPERTIES_LENGTH))
 
     def async_put_message(self, msg: Any) -> concurrent.futures.Future[PutMessageResult]:
         """Append now; the future completes after the flush/slave (``asyncio.wrap_future`` it)."""

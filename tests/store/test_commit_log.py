@@ -11,6 +11,7 @@ import pytest
 
 from rocketmq_ref.common.message import message_decoder
 from rocketmq_ref.common.message.message import Message
+from rocketmq_ref.common.message.message_batch import MessageExtBatch
 from rocketmq_ref.common.message.message_decoder import encode_messages, message_properties2string
 from rocketmq_ref.common.sysflag import MessageSysFlag
 from rocketmq_ref.store.put_message_result import PutMessageStatus
@@ -154,23 +155,10 @@ def test_prepared_and_rollback_records_take_no_queue_offset(store):
         got.release()
 
 
-class _Batch:
-    """The fields of a MessageExtBatch the store reads (COMMON's class may add more)."""
-
-    def __init__(self, topic, queue_id, messages, properties):
-        self.topic = topic
-        self.queue_id = queue_id
-        self.body = encode_messages(messages)
-        self.properties = properties
-        self.sys_flag = 0
-        self.born_timestamp = 1_700_000_000_000
-        self.born_host = ("127.0.0.1", 6000)
-        self.store_host = ("127.0.0.1", 10911)
-        self.store_timestamp = 0
-        self.reconsume_times = 0
-        self.delay_time_level = 0
-        self.wait_store_msg_ok = True
-        self.encoded_buff = None
+def _Batch(topic, queue_id, messages, properties):  # noqa: N802  (reads like the Java class)
+    return MessageExtBatch(topic, encode_messages(messages), properties=properties, queue_id=queue_id,
+                           born_timestamp=1_700_000_000_000, born_host=("127.0.0.1", 6000),
+                           store_host=("127.0.0.1", 10911))
 
 
 def test_batch_gets_consecutive_queue_offsets_and_merged_properties(store, tmp_path):
@@ -194,7 +182,7 @@ def test_batch_gets_consecutive_queue_offsets_and_merged_properties(store, tmp_p
     assert recs[0].born_host == (socket.inet_aton("127.0.0.1"), 6000)
     # a batch must not be delayed or transactional
     b = _Batch("B", 1, [Message("B", b"x")], {})
-    b.delay_time_level = 2
+    b.properties["DELAY"] = "2"
     assert store.put_messages(b).put_message_status is PutMessageStatus.MESSAGE_ILLEGAL
     b = _Batch("B", 1, [Message("B", b"x")], {})
     b.sys_flag = MessageSysFlag.TRANSACTION_PREPARED_TYPE

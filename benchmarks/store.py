@@ -1,0 +1,257 @@
+"""Store benchmark (books B4.3, B4.7, B4.8): prints figures, asserts nothing.
+
+1. async-flush puts of 1 KiB messages through DefaultMessageStore, beside the ceiling measured in the
+   same run: a bare loop copying the same encoded record into a fresh mmap'd file;
+2. sync flush (group commit) with 1, 16 and 64 writer threads;
+3. get_message throughput (32 messages a pull, views of the mapped files);
+4. recovery time per GiB, normal (clean shutdown) and abnormal (abort file left), CRC checked;
+5. RSS while writing: anonymous memory must stay flat (file pages are the page cache's).
+
+Sizes: BENCH_STORE_N (puts, default 200000), BENCH_STORE_RECOVER_MB (default 256),
+BENCH_STORE_RSS_MB (default 512; the issue's 2 GiB: BENCH_STORE_RSS_MB=2048).
+Run: ``.venv/bin/python benchmarks/store.py`` (no tracing SDK: the API-only cost of the spans).
+"""
+from __future__ import annotations
+
+import logging
+import mmap
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from rocketmq_ref.common.message.message_decoder import message_properties2string
+from rocketmq_ref.store.config import FlushDiskType, MessageStoreConfig
+from rocketmq_ref.store.default_message_store import DefaultMessageStore
+from rocketmq_ref.store.message_ext_broker_inner import MessageExtBrokerInner
+
+N = int(os.environ.get("BENCH_STORE_N", "200000"))
+RECOVER_MB = int(os.environ.get("BENCH_STORE_RECOVER_MB", "256"))
+RSS_MB = int(os.environ.get("BENCH_STORE_RSS_MB", "512"))
+BODY = 1024
+FILE_SIZE = 256 * 1024 * 1024
+PROPS = {"TAGS": "TagA", "KEYS": "OrderID-000001", "UNIQ_KEY": "7F0000010D0A18B4AAC27A1F2D3E0000",
+         "WAIT": "true", "CLUSTER": "DefaultCluster"}
+
+
+def _messages(count: int, queues: int = 8) -> list[MessageExtBrokerInner]:
+    """A pool of broker-side messages, reused round robin (a put only rewrites store fields)."""
+    ps = message_properties2string(PROPS)
+    return [MessageExtBrokerInner("BenchTopic", os.urandom(BODY), queue_id=i % queues,
+                                  properties=dict(PROPS), properties_string=ps,
+                                  born_host=("127.0.0.1", 50000 + i), store_host=("127.0.0.1", 10911),
+                                  born_timestamp=int(time.time() * 1000))
+            for i in range(count)]
+
+
+def _store(root: str, **kw) -> DefaultMessageStore:
+    cfg = MessageStoreConfig(store_path_root_dir=root, mapped_file_size_commit_log=FILE_SIZE, **kw)
+    s = DefaultMessageStore(cfg)
+    assert s.load()
+    s.start()
+    return s
+
+
+def _rss() -> tuple[int, int]:
+    """(RssAnon, RssFile) in KiB from /proc/self/status."""
+    anon = file = 0
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("RssAnon:"):
+                anon = int(line.split()[1])
+            elif line.startswith("RssFile:"):
+                file = int(line.split()[1])
+    return anon, file
+
+
+def bench_put_vs_bare(base: str) -> None:
+    root = tempfile.mkdtemp(dir=base)
+    store = _store(root)
+    msgs = _messages(256)
+    put = store.put_message
+    for i in range(2000):  # warm-up: first file mapped, encoder allocated
+        put(msgs[i & 255])
+    c0, t0 = time.process_time(), time.perf_counter()
+    for i in range(N):
+        put(msgs[i & 255])
+    dt_put = time.perf_counter() - t0
+    cpu_put = time.process_time() - c0  # includes the dispatch thread sharing the GIL
+    record = bytes(store.commit_log.get_message(0, 4).byte_buffer)  # size of the first record
+    size = int.from_bytes(record, "big")
+    sbr = store.commit_log.get_message(0, size)
+    encoded = bytes(sbr.byte_buffer)
+    sbr.release()
+    store.shutdown()
+    shutil.rmtree(root)
+
+    # the ceiling: the same bytes into a fresh mapped file of the same size, nothing else
+    path = os.path.join(base, "bare")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    os.ftruncate(fd, FILE_SIZE)
+    mm = mmap.mmap(fd, FILE_SIZE)
+    n = len(encoded)
+    c0, t0 = time.process_time(), time.perf_counter()
+    pos = 0
+    for _ in range(N):
+        if pos + n > FILE_SIZE:
+            pos = 0
+        mm[pos:pos + n] = encoded
+        pos += n
+    dt_bare = time.perf_counter() - t0
+    cpu_bare = time.process_time() - c0
+    mm.close()
+    os.close(fd)
+    os.unlink(path)
+    mb = N * n / 1e6
+    print(f"async-flush put, {N} x {BODY} B body ({n} B records):")
+    print(f"  DefaultMessageStore.put_message  {N / dt_put:10.0f} msg/s  {mb / dt_put:7.1f} MB/s"
+          f"  {dt_put / N * 1e6:6.2f} us/msg")
+    print(f"  bare mmap copy (ceiling)         {N / dt_bare:10.0f} msg/s  {mb / dt_bare:7.1f} MB/s"
+          f"  {dt_bare / N * 1e6:6.2f} us/msg")
+    print(f"  ratio put/bare                   {dt_bare / dt_put:10.2f}   (target >= 0.5; wall clock)")
+    print(f"  CPU us/msg: put {cpu_put / N * 1e6:.2f} (with dispatch), bare {cpu_bare / N * 1e6:.2f}, "
+          f"ratio {cpu_bare / cpu_put:.2f}")
+
+
+def bench_sync_flush(base: str) -> None:
+    print("sync flush (GroupCommitService), 1 KiB bodies:")
+    for writers in (1, 16, 64):
+        root = tempfile.mkdtemp(dir=base)
+        store = _store(root, flush_disk_type=FlushDiskType.SYNC_FLUSH)
+        per = max(200, min(4000, 40000 // writers))
+        latencies: list[list[float]] = [[] for _ in range(writers)]
+        msgs = _messages(writers)
+        barrier = threading.Barrier(writers + 1)
+
+        def work(k: int) -> None:
+            m = msgs[k]
+            lat = latencies[k]
+            barrier.wait()
+            for _ in range(per):
+                t = time.perf_counter()
+                r = store.put_message(m)
+                lat.append(time.perf_counter() - t)
+                assert r.is_ok()
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(writers)]
+        for t in threads:
+            t.start()
+        barrier.wait()
+        t0 = time.perf_counter()
+        for t in threads:
+            t.join()
+        dt = time.perf_counter() - t0
+        all_lat = sorted(x for lat in latencies for x in lat)
+        total = writers * per
+        p50 = all_lat[len(all_lat) // 2] * 1000
+        p99 = all_lat[int(len(all_lat) * 0.99)] * 1000
+        print(f"  {writers:3d} writers  {total / dt:9.0f} msg/s  {total * 1.19 / 1000 / dt:6.1f} MB/s"
+              f"  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
+        store.shutdown()
+        shutil.rmtree(root)
+
+
+def bench_get(base: str) -> None:
+    root = tempfile.mkdtemp(dir=base)
+    store = _store(root)
+    msgs = _messages(64, queues=1)
+    count = min(N, 100000)
+    for i in range(count):
+        store.put_message(msgs[i & 63])
+    while store.dispatch_behind_bytes() > 0:
+        time.sleep(0.01)
+    get = store.get_message
+    t0 = time.perf_counter()
+    offset = 0
+    got = 0
+    size = 0
+    while offset < count:
+        r = get("bench", "BenchTopic", 0, offset, 32, None)
+        got += r.get_message_count()
+        size += r.buffer_total_size
+        offset = r.next_begin_offset
+        r.release()
+    dt = time.perf_counter() - t0
+    print(f"get_message, 32 a pull: {got / dt:10.0f} msg/s  {size / 1e6 / dt:7.1f} MB/s "
+          f"({got} messages)")
+    store.shutdown()
+    shutil.rmtree(root)
+
+
+def bench_recovery(base: str) -> None:
+    root = tempfile.mkdtemp(dir=base)
+    file_size = 64 * 1024 * 1024
+    cfg = dict(store_path_root_dir=root, mapped_file_size_commit_log=file_size)
+    s = DefaultMessageStore(MessageStoreConfig(**cfg))
+    assert s.load()
+    s.start()
+    msgs = _messages(256)
+    target = RECOVER_MB * 1024 * 1024
+    i = 0
+    while s.get_max_phy_offset() < target:
+        s.put_message(msgs[i & 255])
+        i += 1
+    while s.dispatch_behind_bytes() > 0:
+        time.sleep(0.01)
+    s.shutdown()
+    gib = target / 1024 ** 3
+    for label, crash in (("normal (last 3 files)", False), ("abnormal (abort file)", True)):
+        if crash:
+            open(os.path.join(root, "abort"), "w").close()
+        t0 = time.perf_counter()
+        s = DefaultMessageStore(MessageStoreConfig(**cfg))
+        assert s.load()
+        dt = time.perf_counter() - t0
+        s.start()
+        s.shutdown()
+        print(f"recovery {label:22s} {RECOVER_MB} MiB ({i} msgs): {dt:6.2f} s  "
+              f"=> {dt / gib:6.1f} s/GiB")
+    shutil.rmtree(root)
+
+
+def bench_rss(base: str) -> None:
+    root = tempfile.mkdtemp(dir=base)
+    store = _store(root)
+    msgs = _messages(256)
+    target = RSS_MB * 1024 * 1024
+    step = target // 8
+    samples = [(0, *_rss())]
+    i = 0
+    next_mark = step
+    while store.get_max_phy_offset() < target:
+        store.put_message(msgs[i & 255])
+        i += 1
+        if store.get_max_phy_offset() >= next_mark:
+            samples.append((store.get_max_phy_offset() // (1024 * 1024), *_rss()))
+            next_mark += step
+    store.shutdown()
+    shutil.rmtree(root)
+    anon = [a for _, a, _ in samples]
+    print(f"RSS while writing {RSS_MB} MiB (KiB; file pages are mapped commit log):")
+    for mb, a, f in samples:
+        print(f"  at {mb:5d} MiB  anon {a:8d}  file {f:8d}")
+    print(f"  anon growth after the first step: {anon[-1] - anon[1]} KiB "
+          f"(median step {statistics.median(b - a for a, b in zip(anon[1:], anon[2:])) if len(anon) > 2 else 0} KiB)")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.ERROR)  # recovery logs a line per replayed record at WARN
+    base = tempfile.mkdtemp(prefix="bench-store-", dir=os.environ.get("BENCH_DIR"))
+    try:
+        print(f"store benchmark in {base} (python {sys.version.split()[0]}, {os.cpu_count()} cpus)")
+        bench_put_vs_bare(base)
+        bench_sync_flush(base)
+        bench_get(base)
+        bench_recovery(base)
+        bench_rss(base)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
