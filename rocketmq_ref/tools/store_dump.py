@@ -239,15 +239,21 @@ def parse_commitlog_record(buf: memoryview, pos: int, base_offset: int) -> Recor
     return rec
 
 
-def iter_commitlog(path: str) -> Iterator[tuple[str, int, Record | None]]:
-    """Records of one commit-log file or of every file in a commit-log directory, in order.
-    Yields ``(file, end_position, record)``; record None marks the end of written data in a file."""
-    for file in _files_of(path):
+def iter_commitlog(path: str, start_offset: int | None = None) -> Iterator[tuple[str, int, Record | None]]:
+    """Records of one commit-log file or of every file in a commit-log directory, in order, from
+    commit-log offset ``start_offset`` when given (it must be the first byte of a record).
+    Yields ``(file, position, record)``; record None marks the end of written data in a file."""
+    files = _files_of(path)
+    if start_offset is not None:
+        files = [f for f in files if _file_start_offset(f) + os.path.getsize(f) > start_offset]
+        if not files or _file_start_offset(files[0]) > start_offset:
+            raise StoreDumpError(f"{path}: no commit-log file holds offset {start_offset}")
+    for file in files:
         mapping = _open_map(file)
         buf = memoryview(mapping)
         try:
             base = _file_start_offset(file)
-            pos = 0
+            pos = start_offset - base if start_offset is not None and start_offset > base else 0
             while True:
                 rec = parse_commitlog_record(buf, pos, base)
                 if rec is None:
@@ -286,12 +292,13 @@ def _print_field(out: TextIO, base: int, f: Field, raw: memoryview | None, show_
 
 
 def dump_commitlog(path: str, out: TextIO, *, max_records: int | None = None, show_hex: bool = False,
-                   show_body: int = 64) -> int:
-    """Print every record; returns the number of problems found (BODYCRC mismatches and such)."""
+                   show_body: int = 64, start_offset: int | None = None) -> int:
+    """Print every record (from ``start_offset`` when given); returns the number of problems found
+    (BODYCRC mismatches and such)."""
     problems = 0
     count = 0
     current = None
-    for file, pos, rec in iter_commitlog(path):
+    for file, pos, rec in iter_commitlog(path, start_offset):
         if file != current:
             current = file
             out.write(f"== commit log file {file} (starts at offset {_file_start_offset(file)}, "
@@ -488,6 +495,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     p.add_argument("--max", type=int, default=None, help="stop after N records")
     p.add_argument("--hex", action="store_true", help="show each field's raw bytes")
     p.add_argument("--body", type=int, default=64, help="body bytes to show (default 64)")
+    p.add_argument("--offset", type=int, default=None,
+                   help="start at this commit-log offset (a consume-queue unit's commitLogOffset)")
     p = sub.add_parser("consumequeue", help="consume-queue file or queue directory")
     p.add_argument("path")
     p.add_argument("--max", type=int, default=None, help="stop after N units")
@@ -503,7 +512,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     try:
         if args.kind == "commitlog":
             problems = dump_commitlog(args.path, out, max_records=args.max, show_hex=args.hex,
-                                      show_body=args.body)
+                                      show_body=args.body, start_offset=args.offset)
         elif args.kind == "consumequeue":
             problems = dump_consumequeue(args.path, out, max_units=args.max)
         elif args.kind == "index":

@@ -177,3 +177,16 @@ def test_runs_as_a_module(tmp_path):
     out = subprocess.run([sys.executable, "-m", "rocketmq_ref.tools.store_dump", "commitlog", path],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "record #1 MESSAGE at offset 0" in out.stdout
+
+
+def test_commitlog_dump_from_an_offset_follows_a_consume_queue_unit(tmp_path, capsys):
+    path, offsets = _commitlog(str(tmp_path / "commitlog"), n=3)
+    code, text = _run("commitlog", str(tmp_path / "commitlog"), "--offset", str(offsets[1]), "--max", "1")
+    assert code == 0
+    assert f"record #1 MESSAGE at offset {offsets[1]}" in text and "'body-1'" in text
+    assert "body-0" not in text and "body-2" not in text
+    code, _ = _run("commitlog", str(tmp_path / "commitlog"), "--offset", str(offsets[1] + 3))
+    assert code == 1  # not the first byte of a record
+    assert "corrupt record" in capsys.readouterr().err
+    code, _ = _run("commitlog", str(tmp_path / "commitlog"), "--offset", str(10 * FILE))
+    assert code == 1 and "no commit-log file holds offset" in capsys.readouterr().err
