@@ -11,6 +11,7 @@ as well as ``topicSysFlag``.
 """
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ def _plain_needs(ch: str) -> bool:
     return o < 32 or ch in '"\\' or 0x7F <= o < 0xA0 or o in (0x2028, 0x2029)
 
 
+@functools.lru_cache(maxsize=8192)  # broker names, addresses, clusters: a small, repeating set
 def fastjson_str(s: str) -> str:
     """A string as fastjson writes it by default: control chars, ``"`` and ``\\`` escaped,
     U+007F..U+009F and U+2028/9 as ``\\uXXXX``, everything else raw (UTF-8 on the wire)."""
@@ -44,6 +46,7 @@ def fastjson_str(s: str) -> str:
     return '"' + "".join(_plain_escape(c) if _plain_needs(c) else c for c in s) + '"'
 
 
+@functools.lru_cache(maxsize=8192)
 def browser_str(s: str) -> str:
     """A string as fastjson writes it with ``BrowserCompatible``: also ``/`` escaped and every
     char >= 127 as ``\\uXXXX`` (UTF-16 units, upper-case hex), so the text is pure ASCII."""
