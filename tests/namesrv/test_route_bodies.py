@@ -160,3 +160,23 @@ def test_bad_compressed_bodies_are_clear_errors(data, message):
 def test_bad_plain_body_is_a_clear_error():
     with pytest.raises(RegisterBrokerBodyError, match="Failed to decode RegisterBrokerBody"):
         RegisterBrokerBody.decode(b'{"topicConfigSerializeWrapper":[1,2', compressed=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300), st.booleans())
+def test_any_register_body_bytes_decode_or_raise_the_body_error(data, compressed):
+    try:
+        RegisterBrokerBody.decode(data, compressed)
+    except RegisterBrokerBodyError:
+        pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(max_size=40), max_size=5), st.integers(-3, 6))
+def test_compressed_streams_with_random_parts_decode_or_raise_the_body_error(parts, count):
+    raw = _part(b'{"counter":1,"timestamp":2}') + struct.pack(">i", count) + b"".join(
+        _part(p) for p in parts)
+    try:
+        RegisterBrokerBody.decode(zlib.compress(raw), compressed=True)
+    except RegisterBrokerBodyError:
+        pass

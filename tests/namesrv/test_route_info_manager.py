@@ -240,3 +240,9 @@ def test_scan_span_names_expired_brokers_and_why(rim, clock, spans):
                if x.name == "RouteInfoManager.on_channel_destroy"][0]
     assert destroy.attributes["rocketmq.namesrv.reason"] == "expired"
     assert list(destroy.attributes["rocketmq.namesrv.topics_removed"]) == ["T"]
+
+
+def test_topic_config_without_a_name_is_skipped(rim):
+    register(rim, w=wrapper(1, Topic(None), Topic("")))  # type: ignore[arg-type]
+    register(rim, name="b", addr="10.0.0.9:1", w=wrapper(1, Topic("Ok")))
+    assert rim.get_all_topic_list().topic_list == {"Ok"}

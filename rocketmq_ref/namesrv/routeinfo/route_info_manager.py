@@ -189,12 +189,16 @@ class RouteInfoManager:
 
     def _create_and_update_queue_data(self, broker_name: str, topic_config: Any) -> str | None:
         """Put this broker's QueueData for the topic; 'new', 'changed' or None (unchanged)."""
+        topic = topic_config.topic_name
+        if not topic:  # Java would file it under a null key and fail later; skip it loudly
+            log.warning("broker %s registered a topic config without a name: %s", broker_name,
+                        topic_config)
+            return None
         queue_data = QueueData(broker_name=broker_name,
                                read_queue_nums=topic_config.read_queue_nums,
                                write_queue_nums=topic_config.write_queue_nums,
                                perm=topic_config.perm,
                                topic_sys_flag=topic_config.topic_sys_flag)
-        topic = topic_config.topic_name
         queue_data_map = self.topic_queue_table.get(topic)
         if queue_data_map is None:
             self.topic_queue_table[topic] = {broker_name: queue_data}
