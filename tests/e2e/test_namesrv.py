@@ -4,6 +4,7 @@ kill -9), admin requests, and bad input answered while the server keeps serving.
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import struct
 import time
@@ -344,3 +345,24 @@ def test_registration_is_one_trace_from_the_broker_request_to_the_route_table(pr
     assert server and server[0]["name"] == "REGISTER_BROKER" and server[0]["kind"] in (2, "SPAN_KIND_SERVER")
     lookup = [s for s in spans if s["name"] == "RouteInfoManager.pickup_topic_route_data"]
     assert lookup and lookup[0]["attrs"]["messaging.destination.name"] == "TracedTopic"
+
+
+def test_config_file_and_sigint(process_factory, tmp_path):
+    port = free_port()
+    conf = tmp_path / "namesrv.properties"
+    conf.write_text(f"listenPort={port}\nbindAddress=127.0.0.1\n"
+                    f"kvConfigPath={tmp_path / 'kv' / 'kvConfig.json'}\n"
+                    "orderMessageEnable=true\nrocketmqHome=/opt/rocketmq\n")
+    proc = process_factory.start(MODULE, ["-c", str(conf), "--log-dir", str(tmp_path / "logs")],
+                                 ready_line=READY, ready_port=port)
+    assert f"load config properties file OK, {conf}" in proc.log_text()
+    with WireConnection(f"127.0.0.1:{port}") as c:
+        _, body = c.request(319)
+        assert "orderMessageEnable=true" in body.decode()
+        # UPDATE_NAMESRV_CONFIG rewrites the -c file, as Java's configStorePath does
+        assert c.request(318, body=b"productEnvName=green\n")[0]["code"] == 0
+    assert "productEnvName=green" in conf.read_text()
+    proc.signal(signal.SIGINT)
+    assert proc.wait(15) == 0
+    log = (tmp_path / "logs" / "namesrv.log").read_text()
+    assert "received SIGINT, shutting down" in log and "name server shut down" in log
