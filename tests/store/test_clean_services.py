@@ -4,17 +4,15 @@ from __future__ import annotations
 import datetime
 import os
 import time
-from dataclasses import dataclass
 
 import pytest
 
 from rocketmq_ref.store.clean_services import CleanCommitLogService, CleanConsumeQueueService
-from rocketmq_ref.store.config.message_store_config import MessageStoreConfig
 from rocketmq_ref.store.consume_queue import CQ_STORE_UNIT_SIZE, ConsumeQueue
+from rocketmq_ref.store.dispatch_request import DispatchRequest
 from rocketmq_ref.store.index.index_service import IndexService
 from rocketmq_ref.store.mapped_file_queue import MappedFileQueue
-from rocketmq_ref.store.running_flags import RunningFlags
-from rocketmq_ref.store.store_checkpoint import StoreCheckpoint
+from tests.store.store_b_support import PartStore
 
 CL_FILE = 4096
 HOUR_MS = 3600 * 1000
@@ -40,54 +38,25 @@ class _CommitLog:
         return mf.get_file_from_offset() if mf.is_available() else mf.get_file_from_offset() + CL_FILE
 
 
-class _Store:
-    def __init__(self, root: str) -> None:
-        other_hour = (datetime.datetime.now().hour + 12) % 24
-        self.config = MessageStoreConfig(store_path_root_dir=root, delete_when=f"{other_hour:02d}",
-                                         file_reserved_time=1, delete_commit_log_files_interval=0,
-                                         delete_consume_queue_files_interval=0,
-                                         max_hash_slot_num=16, max_index_num=6)
-        self.flags = RunningFlags()
-        self.commit_log = _CommitLog(self.config.get_store_path_commit_log())
-        self.consume_queue_table: dict[str, dict[int, ConsumeQueue]] = {}
-        self.checkpoint = StoreCheckpoint(os.path.join(root, "checkpoint"))
-        self.index_service = IndexService(self)
-
-    def get_message_store_config(self):
-        return self.config
-
-    def get_running_flags(self):
-        return self.flags
-
-    def get_commit_log(self):
-        return self.commit_log
-
-    def get_consume_queue_table(self):
-        return self.consume_queue_table
-
-    def get_index_service(self):
-        return self.index_service
-
-    def get_store_checkpoint(self):
-        return self.checkpoint
-
-    def close(self):
-        self.commit_log.mapped_file_queue.close()
-        for queues in self.consume_queue_table.values():
-            for cq in queues.values():
-                cq.close()
-        self.index_service.shutdown()
-        self.checkpoint.shutdown()
+def _part_store(root: str) -> PartStore:
+    other_hour = (datetime.datetime.now().hour + 12) % 24
+    config = dict(delete_when=f"{other_hour:02d}", file_reserved_time=1, delete_commit_log_files_interval=0,
+                  delete_consume_queue_files_interval=0, max_hash_slot_num=16, max_index_num=6)
+    store = PartStore(root, **config)
+    store.commit_log = _CommitLog(store.config.get_store_path_commit_log())
+    store.index_service = IndexService(store)
+    return store
 
 
 @pytest.fixture
 def store(tmp_path):
-    s = _Store(str(tmp_path))
+    s = _part_store(str(tmp_path))
     yield s
+    s.commit_log.mapped_file_queue.close()
     s.close()
 
 
-def _make_files(store: _Store, n: int, ages_hours: list[float]) -> list[str]:
+def _make_files(store: PartStore, n: int, ages_hours: list[float]) -> list[str]:
     mfq = store.commit_log.mapped_file_queue
     for i in range(n):
         mf = mfq.get_last_mapped_file(i * CL_FILE)
@@ -99,7 +68,7 @@ def _make_files(store: _Store, n: int, ages_hours: list[float]) -> list[str]:
     return names
 
 
-def _remaining(store: _Store) -> list[int]:
+def _remaining(store: PartStore) -> list[int]:
     return sorted(int(n) for n in os.listdir(store.config.get_store_path_commit_log()))
 
 
@@ -180,17 +149,10 @@ def test_a_file_held_by_a_reader_is_not_removed_until_released(store):
     assert _remaining(store) == [2 * CL_FILE]
 
 
-@dataclass
-class _Req:
-    commit_log_offset: int
-    msg_size: int
-    tags_code: int
-    consume_queue_offset: int
-    store_timestamp: int = 0
-    topic: str = "T"
-    keys: str | None = "k"
-    uniq_key: str | None = None
-    sys_flag: int = 0
+def _Req(commit_log_offset: int, msg_size: int, tags_code: int, consume_queue_offset: int,
+         store_timestamp: int = 0) -> DispatchRequest:
+    return DispatchRequest("T", 0, commit_log_offset, msg_size, tags_code, store_timestamp,
+                           consume_queue_offset, "k")
 
 
 def test_consume_queue_and_index_files_below_the_commit_log_min_offset_are_deleted(store):

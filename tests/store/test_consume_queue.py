@@ -4,87 +4,28 @@ from __future__ import annotations
 
 import os
 import struct
-from dataclasses import dataclass
 
 import pytest
 
-from rocketmq_ref.store.config.message_store_config import MessageStoreConfig
 from rocketmq_ref.store.consume_queue import CQ_STORE_UNIT_SIZE, ConsumeQueue
+from rocketmq_ref.store.dispatch_request import DispatchRequest
+from tests.store.store_b_support import PartStore
 
 UNITS_PER_FILE = 10
 FILE_SIZE = UNITS_PER_FILE * CQ_STORE_UNIT_SIZE
 
 
-class _Flags:
-    def __init__(self) -> None:
-        self.logics_error = False
-
-    def is_cq_writeable(self) -> bool:
-        return not self.logics_error
-
-    def make_logics_queue_error(self) -> None:
-        self.logics_error = True
-
-
-class _Checkpoint:
-    physic_msg_timestamp = 0
-    logics_msg_timestamp = 0
-
-    def set_physic_msg_timestamp(self, t: int) -> None:
-        self.physic_msg_timestamp = t
-
-    def set_logics_msg_timestamp(self, t: int) -> None:
-        self.logics_msg_timestamp = t
-
-
-class _CommitLog:
-    """Store times by commit-log offset: what pickup_store_timestamp reads from real records."""
-
-    def __init__(self) -> None:
-        self.times: dict[int, int] = {}
-
-    def pickup_store_timestamp(self, offset: int, size: int) -> int:
-        return self.times.get(offset, -1)
-
-
-class _Store:
-    """The five things a ConsumeQueue asks of DefaultMessageStore."""
-
-    def __init__(self, root: str) -> None:
-        self.config = MessageStoreConfig(store_path_root_dir=root)
-        self.flags = _Flags()
-        self.checkpoint = _Checkpoint()
-        self.commit_log = _CommitLog()
-        self.min_phy_offset = 0
-
-    def get_message_store_config(self):
-        return self.config
-
-    def get_running_flags(self):
-        return self.flags
-
-    def get_store_checkpoint(self):
-        return self.checkpoint
-
-    def get_commit_log(self):
-        return self.commit_log
-
-    def get_min_phy_offset(self) -> int:
-        return self.min_phy_offset
-
-
-@dataclass
-class _Req:
-    commit_log_offset: int
-    msg_size: int
-    tags_code: int
-    consume_queue_offset: int
-    store_timestamp: int = 0
+def _Req(commit_log_offset: int, msg_size: int, tags_code: int, consume_queue_offset: int,
+         store_timestamp: int = 0) -> DispatchRequest:
+    return DispatchRequest("TopicTest", 0, commit_log_offset, msg_size, tags_code, store_timestamp,
+                           consume_queue_offset)
 
 
 @pytest.fixture
 def store(tmp_path):
-    return _Store(str(tmp_path))
+    s = PartStore(str(tmp_path))
+    yield s
+    s.close()
 
 
 def _cq(store, topic="TopicTest", qid=0) -> ConsumeQueue:
@@ -113,7 +54,7 @@ def test_units_are_written_big_endian_twenty_bytes_each(store):
     assert cq.get_max_offset_in_queue() == 3
     assert cq.get_min_offset_in_queue() == 0
     assert cq.get_max_physic_offset() == 300
-    assert store.checkpoint.logics_msg_timestamp == 1_700_000_000_002
+    assert store.checkpoint.get_logics_msg_timestamp() == 1_700_000_000_002
     cq.close()
 
 
@@ -240,7 +181,7 @@ def test_unwritable_queue_marks_the_store_logics_error(store, monkeypatch):
     monkeypatch.setattr("rocketmq_ref.store.consume_queue.time.sleep", lambda s: None)
     monkeypatch.setattr(cq.mapped_file_queue, "get_last_mapped_file", lambda *a, **k: None)
     cq.put_message_position_info_wrapper(_Req(0, 100, 0, 0))
-    assert store.flags.logics_error
+    assert store.flags.is_logics_queue_error()
     cq.close()
 
 
@@ -269,7 +210,7 @@ _ops = hst.lists(hst.one_of(
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=_ops)
 def test_queue_behaves_like_a_list(tmp_path_factory, ops):
-    store = _Store(str(tmp_path_factory.mktemp("cq")))
+    store = PartStore(str(tmp_path_factory.mktemp("cq")))
     cq = _cq(store)
     units: list[tuple[int, int]] = []  # (commit-log offset, size) by queue offset
     floor = 0  # the commit log's min offset: only grows, never past its last message
@@ -318,3 +259,4 @@ def test_queue_behaves_like_a_list(tmp_path_factory, ops):
                 assert files_left == (len(units) - 1) // UNITS_PER_FILE - min_index // UNITS_PER_FILE + 1
     finally:
         cq.close()
+        store.close()

@@ -4,73 +4,31 @@ from __future__ import annotations
 
 import os
 import struct
-from dataclasses import dataclass
 
 import pytest
 
 from rocketmq_ref.common.java_hash import java_string_hash_code
 from rocketmq_ref.common.sysflag import MessageSysFlag
-from rocketmq_ref.store.config.message_store_config import MessageStoreConfig
+from rocketmq_ref.store.dispatch_request import DispatchRequest
 from rocketmq_ref.store.index.index_file import IndexFile, index_file_size, index_key_hash_method
 from rocketmq_ref.store.index.index_service import IndexService
+from tests.store.store_b_support import PartStore
 
 SLOTS = 64
 ENTRIES = 16
 T0 = 1_700_000_000_000
 
 
-class _Checkpoint:
-    def __init__(self) -> None:
-        self.index_msg_timestamp = 0
-        self.flushes = 0
-
-    def get_index_msg_timestamp(self) -> int:
-        return self.index_msg_timestamp
-
-    def set_index_msg_timestamp(self, t: int) -> None:
-        self.index_msg_timestamp = t
-
-    def flush(self) -> None:
-        self.flushes += 1
-
-
-class _Flags:
-    index_error = False
-
-    def make_index_file_error(self) -> None:
-        self.index_error = True
-
-
-class _Store:
-    def __init__(self, root: str) -> None:
-        self.config = MessageStoreConfig(store_path_root_dir=root, max_hash_slot_num=SLOTS,
-                                         max_index_num=ENTRIES)
-        self.checkpoint = _Checkpoint()
-        self.flags = _Flags()
-
-    def get_message_store_config(self):
-        return self.config
-
-    def get_store_checkpoint(self):
-        return self.checkpoint
-
-    def get_running_flags(self):
-        return self.flags
-
-
-@dataclass
-class _Req:
-    topic: str
-    commit_log_offset: int
-    store_timestamp: int
-    keys: str | None = None
-    uniq_key: str | None = None
-    sys_flag: int = 0
+def _Req(topic: str, commit_log_offset: int, store_timestamp: int, keys: str | None = None,
+         uniq_key: str | None = None, sys_flag: int = 0) -> DispatchRequest:
+    return DispatchRequest(topic, 0, commit_log_offset, 100, 0, store_timestamp, 0, keys, uniq_key, sys_flag)
 
 
 @pytest.fixture
 def store(tmp_path):
-    return _Store(str(tmp_path))
+    s = PartStore(str(tmp_path), max_hash_slot_num=SLOTS, max_index_num=ENTRIES)
+    yield s
+    s.close()
 
 
 def _files(service: IndexService) -> list[str]:
@@ -172,11 +130,11 @@ def test_full_file_rolls_over_and_queries_span_both_files(store):
     assert found == [100 * (i + 1) for i in range(19, -1, -1)]
     # the FlushIndexFileThread moved the checkpoint to the full file's end time
     for _ in range(200):
-        if store.checkpoint.index_msg_timestamp:
+        if store.checkpoint.get_index_msg_timestamp():
             break
         import time
         time.sleep(0.01)
-    assert store.checkpoint.index_msg_timestamp == T0 + 14_000
+    assert store.checkpoint.get_index_msg_timestamp() == T0 + 14_000
     service.shutdown()
 
 
@@ -187,7 +145,7 @@ def test_load_after_crash_drops_files_newer_than_the_checkpoint(store):
     for f in service.index_file_list:
         f.flush()
     service.shutdown()
-    store.checkpoint.index_msg_timestamp = T0 + 14_000
+    store.checkpoint.set_index_msg_timestamp(T0 + 14_000)
     normal = IndexService(store)
     assert normal.load(True) and len(normal.index_file_list) == 2
     normal.shutdown()

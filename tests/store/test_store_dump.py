@@ -9,7 +9,6 @@ import subprocess
 import sys
 import zlib
 
-import pytest
 
 from rocketmq_ref.common.message.message import MessageExt
 from rocketmq_ref.common.message.message_decoder import encode
