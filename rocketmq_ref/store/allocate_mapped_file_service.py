@@ -136,7 +136,7 @@ class AllocateMappedFileService(ServiceThread):
                 begin = time.monotonic()
                 cfg = self.message_store_config
                 pool = self.transient_store_pool if cfg.is_transient_store_pool_enable() else None
-                mf = MappedFile(req.file_path, req.file_size, pool)
+                mf = MappedFile(req.file_path, req.file_size, pool, preallocate=True)
                 elapsed = (time.monotonic() - begin) * 1000
                 if elapsed > 10:
                     log.warning("create mappedFile spent time(ms) %.0f queue size %d %s %d",

@@ -441,9 +441,12 @@ class CommitLog:
 
     # -- the record parser (reput, recovery; B4.6, B4.7)
     def check_message_and_return_size(self, buf: Any, pos: int, check_crc: bool,
-                                      read_body: bool = True) -> DispatchRequest:
+                                      read_body: bool = True, *, parse_properties: bool = True
+                                      ) -> DispatchRequest:
         """Parse the record at ``buf[pos:]``.  Size 0 + success = blank (next file); failure with
-        size -1 = unreadable; failure with the size = a record whose length does not add up."""
+        size -1 = unreadable; failure with the size = a record whose length does not add up.
+        ``parse_properties=False`` (normal recovery, which dispatches nothing) checks the lengths
+        and CRC but leaves keys, tags and properties unread."""
         try:
             total_size, magic = _BLANK.unpack_from(buf, pos)
             if magic == MESSAGE_MAGIC_CODE:
@@ -489,7 +492,7 @@ class CommitLog:
             keys: str | None = ""
             uniq_key = None
             properties_map = None
-            if props_len > 0:
+            if props_len > 0 and parse_properties:
                 if p + props_len > pos + total_size:
                     return DispatchRequest.of_size(total_size, False)
                 properties_map = string2message_properties(str(buf[p:p + props_len], "utf-8"))
@@ -830,7 +833,8 @@ class CommitLog:
         confirm_dedup = self.message_store_config.duplication_enable
         try:
             while True:
-                req = self.check_message_and_return_size(view, pos, check_crc)
+                req = self.check_message_and_return_size(view, pos, check_crc,
+                                                        parse_properties=dispatch)
                 size = req.msg_size
                 if req.success and size > 0:
                     pos += size

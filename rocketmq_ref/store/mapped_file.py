@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import logging
 import mmap
 import os
@@ -62,7 +63,12 @@ class MappedFile(ReferenceResource):
     TOTAL_MAPPED_FILES = 0
 
     def __init__(self, file_name: str, file_size: int,
-                 transient_store_pool: TransientStorePool | None = None) -> None:
+                 transient_store_pool: TransientStorePool | None = None,
+                 preallocate: bool = False) -> None:
+        """Map ``file_name`` (created at ``file_size`` if missing).  ``preallocate`` reserves the
+        blocks up front (``posix_fallocate``): Java maps a sparse file, where a full disk shows up
+        as a fault on some later write; here it shows up now, as an OSError the caller can report
+        (CREATE_MAPEDFILE_FAILED) instead of a SIGBUS that would kill the process."""
         super().__init__()
         self.file_name = file_name
         self.file_size = file_size
@@ -79,6 +85,12 @@ class MappedFile(ReferenceResource):
         fd = os.open(file_name, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             if os.fstat(fd).st_size < file_size:
+                if preallocate:
+                    try:
+                        os.posix_fallocate(fd, 0, file_size)
+                    except OSError as e:
+                        if e.errno not in (errno.EOPNOTSUPP, errno.EINVAL):
+                            raise
                 os.ftruncate(fd, file_size)  # sparse, as FileChannel.map extends the file
             self._mm = mmap.mmap(fd, file_size, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
         except BaseException:

@@ -140,10 +140,13 @@ class ReputMessageService(ServiceThread):
                                     "rocketmq_ref.store.queue_offset": req.consume_queue_offset,
                                     "rocketmq_ref.store.commit_log_offset": req.commit_log_offset})
                             if notify:
-                                listener.arriving(req.topic, req.queue_id,
-                                                  req.consume_queue_offset + 1, req.tags_code,
-                                                  req.store_timestamp, req.bit_map,
-                                                  req.properties_map)
+                                try:
+                                    listener.arriving(req.topic, req.queue_id,
+                                                      req.consume_queue_offset + 1, req.tags_code,
+                                                      req.store_timestamp, req.bit_map,
+                                                      req.properties_map)
+                                except Exception:  # a broken listener must not stall dispatch
+                                    log.exception("MessageArrivingListener.arriving failed")
                             self.reput_from_offset += size
                             read_size += size
                             dispatched += 1

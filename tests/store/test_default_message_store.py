@@ -280,3 +280,35 @@ StoreAgainstLists.TestCase.settings = settings(
     max_examples=12, stateful_step_count=25, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 test_store_behaves_like_lists_across_restarts = StoreAgainstLists.TestCase
+
+
+def test_dispatch_spans_carry_one_event_per_record(store, spans):
+    for i in range(3):
+        store.put_message(new_msg("Ev", b"%d" % i, 1))
+    wait_dispatched(store)
+    reput = [s for s in spans.get_finished_spans() if s.name == "ReputMessageService.do_reput"]
+    events = [e for s in reput for e in s.events if e.name == "dispatch"]
+    assert [e.attributes["rocketmq_ref.store.queue_offset"] for e in events] == [0, 1, 2]
+    assert sum(s.attributes["rocketmq_ref.store.records"] for s in reput) == 3
+    assert all(e.attributes["messaging.destination.name"] == "Ev" for e in events)
+
+
+class _BrokenListener:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def arriving(self, *args):
+        self.calls += 1
+        raise RuntimeError("listener bug")
+
+
+def test_a_failing_arrival_listener_does_not_stall_dispatch(tmp_path):
+    listener = _BrokenListener()
+    s = open_store(small_config(tmp_path), message_arriving_listener=listener)
+    try:
+        for i in range(3):
+            s.put_message(new_msg("Brk", b"%d" % i, 0))
+        wait_dispatched(s)
+        assert s.get_max_offset_in_queue("Brk", 0) == 3 and listener.calls == 3
+    finally:
+        s.shutdown()

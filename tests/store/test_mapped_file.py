@@ -201,3 +201,15 @@ def test_allocate_service_creates_the_next_file_ahead(tmp_path):
         svc.shutdown()
     # the file pre-allocated after that one is deleted at shutdown, never left behind empty
     assert not os.path.exists(tmp_path / "commitlog" / "00000000000000008192")
+
+
+def test_preallocated_file_reserves_its_blocks_up_front(tmp_path):
+    sparse = MappedFile(str(tmp_path / "00000000000000000000"), 1024 * 1024)
+    full = MappedFile(str(tmp_path / "00000000000001048576"), 1024 * 1024, preallocate=True)
+    try:
+        assert os.stat(sparse.file_name).st_blocks * 512 < 1024 * 1024
+        assert os.stat(full.file_name).st_blocks * 512 >= 1024 * 1024
+        assert os.path.getsize(full.file_name) == 1024 * 1024
+    finally:
+        sparse.close()
+        full.close()
