@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rocketmq_ref.common.mixall import MASTER_ID
@@ -59,7 +59,6 @@ class RegisterBrokerResult:
 
     ha_server_addr: str | None = None
     master_addr: str | None = None
-    kv_table: dict[str, str] = field(default_factory=dict)
 
 
 def _close_channel(channel: Any) -> None:
