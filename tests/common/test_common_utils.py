@@ -167,3 +167,12 @@ def test_mq_version_ordinals_match_the_wire_values_of_real_clients():
     assert get_version_desc(121) == "V3_4_9"      # ali-ons
     assert value2version(10_000) is list(Version)[-1] and len(Version) == 612
     assert Version.V3_0_0_SNAPSHOT == 0 and Version.V3_0_0_FINAL == 15
+
+
+def test_subscription_data_equality_is_javas():
+    a = FilterAPI.build_subscription_data("T", "TagA")
+    b = FilterAPI.build_subscription_data("T", "TagA")
+    b.sub_version = a.sub_version + 1
+    assert hash(a) == hash(b) and a != b  # hashCode leaves subVersion out, equals does not
+    b.sub_version = a.sub_version
+    assert a == b and len({a, b}) == 1

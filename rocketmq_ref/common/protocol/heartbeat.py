@@ -60,7 +60,7 @@ class SubscriptionData(JsonBody):
     expression_type: str = ExpressionType.TAG
     filter_class_source: str | None = json_field(None, skip=True)
 
-    def __hash__(self) -> int:  # Java hashCode: every field but subVersion
+    def __hash__(self) -> int:  # Java: hashCode leaves subVersion out, equals compares it
         return hash((self.class_filter_mode, self.topic, self.sub_string,
                      frozenset(self.tags_set), frozenset(self.code_set), self.expression_type))
 
@@ -68,9 +68,9 @@ class SubscriptionData(JsonBody):
         if not isinstance(other, SubscriptionData):
             return NotImplemented
         return (self.class_filter_mode, self.topic, self.sub_string, self.tags_set,
-                self.code_set, self.expression_type) == (
+                self.code_set, self.sub_version, self.expression_type) == (
             other.class_filter_mode, other.topic, other.sub_string, other.tags_set,
-            other.code_set, other.expression_type)
+            other.code_set, other.sub_version, other.expression_type)
 
 
 @dataclass
