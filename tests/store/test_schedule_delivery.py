@@ -115,3 +115,29 @@ def test_a_slave_does_not_deliver(tmp_path):
         assert store.get_max_offset_in_queue("TopicTest", 0) == 0
     finally:
         store.shutdown()
+
+
+def test_async_delivery_settles_in_order_and_resends_after_failures(tmp_path):
+    store = open_store(small_config(tmp_path, message_delay_level="1s", enable_schedule_async_deliver=True))
+    svc = store.get_schedule_message_service()
+    try:
+        for i in range(3):
+            store.put_message(new_msg("TopicTest", b"async %d" % i, 1, properties={"DELAY": "1"}))
+        wait_dispatched(store)
+        store.get_running_flags().get_and_make_not_writeable()  # every put now fails
+        deadline = time.monotonic() + 8
+        while not any(p.resend_count >= 2 for p in svc.deliver_pending_table[1]):
+            assert time.monotonic() < deadline, "failed delivery was never resent"
+            time.sleep(0.02)
+        assert store.get_max_offset_in_queue("TopicTest", 1) == 0
+        assert svc.offset_table.get(1, 0) == 0  # nothing settled: the saved offset stays put
+        store.get_running_flags().get_and_make_writeable()
+        msgs = _wait_for(store, "TopicTest", 1, 3)
+        assert [m.body for m in msgs] == [b"async 0", b"async 1", b"async 2"]
+        deadline = time.monotonic() + 5
+        while svc.offset_table.get(1) != 3:
+            assert time.monotonic() < deadline, svc.offset_table
+            time.sleep(0.02)
+        assert not svc.deliver_pending_table[1]
+    finally:
+        store.shutdown()

@@ -6,13 +6,21 @@ with its real topic and queue in ``REAL_TOPIC``/``REAL_QID``; its consume-queue 
 delivery time.  One timer per level walks that queue from the saved offset and, when a unit's time has
 come, re-puts the message to its real topic with the delay cleared.  Progress per level is persisted to
 ``config/delayOffset.json`` (``{"offsetTable":{1:12,2:0}}``).
+
+With ``enableScheduleAsyncDeliver`` (4.9.x, off by default) the timer does not wait for each put: a
+``HandlePutResultTask`` per level settles the puts in order, moves the offset past each success and
+resends failures.
 """
 from __future__ import annotations
 
+import collections
+import concurrent.futures
+import enum
 import logging
 import struct
 import threading
 import time
+from collections.abc import Callable
 
 from rocketmq_ref.common.config_manager import ConfigManager
 from rocketmq_ref.common.java_hash import tags_string2tags_code
@@ -33,6 +41,7 @@ FIRST_DELAY_TIME = 1000
 DELAY_FOR_A_WHILE = 100
 DELAY_FOR_A_PERIOD = 10000
 WAIT_FOR_SHUTDOWN = 5000
+DELAY_FOR_A_SLEEP = 10
 
 TIME_UNIT_TABLE = {"s": 1000, "m": 1000 * 60, "h": 1000 * 60 * 60, "d": 1000 * 60 * 60 * 24}
 _UNIT = struct.Struct(">qiq")
@@ -74,7 +83,11 @@ class ScheduleMessageService(ConfigManager):
         self._started = False
         self._state_lock = threading.Lock()
         self._timers: list[DeliverDelayedMessageTimerTask] = []
+        self._handlers: list[HandlePutResultTask] = []
         self._persister: _PersistDelayOffsetService | None = None
+        self.enable_async_deliver = default_message_store.get_message_store_config().enable_schedule_async_deliver
+        # level -> deliveries put but not yet settled, oldest first (async mode only)
+        self.deliver_pending_table: dict[int, collections.deque[PutResultProcess]] = {}
         self.parse_delay_level()  # Java parses in load(); the commit log needs the max level earlier
 
     # -- levels and ids (B5.7.1)
@@ -87,6 +100,9 @@ class ScheduleMessageService(ConfigManager):
             return False
         self.delay_level_table = table
         self.max_delay_level = max(table, default=0)
+        if self.enable_async_deliver:
+            for level in table:
+                self.deliver_pending_table.setdefault(level, collections.deque())
         return True
 
     def get_max_delay_level(self) -> int:
@@ -119,7 +135,12 @@ class ScheduleMessageService(ConfigManager):
             self._started = True
             self.load()
             self._timers = []
+            self._handlers = []
             for level in sorted(self.delay_level_table):
+                if self.enable_async_deliver:
+                    handler = HandlePutResultTask(self, level)
+                    self._handlers.append(handler)
+                    handler.start()
                 timer = DeliverDelayedMessageTimerTask(self, level, self.offset_table.get(level, 0))
                 self._timers.append(timer)
                 timer.start()
@@ -138,10 +159,16 @@ class ScheduleMessageService(ConfigManager):
                 timer.wakeup()
             for timer in self._timers:
                 timer.shutdown()
+            for handler in self._handlers:
+                handler.shutdown()
+            for level, pending in sorted(self.deliver_pending_table.items()):
+                if pending:
+                    log.warning("deliverPendingTable level: %d, size: %d", level, len(pending))
             if self._persister is not None:
                 self._persister.shutdown()
                 self._persister = None
             self._timers = []
+            self._handlers = []
             self.persist()
 
     # -- ConfigManager (delayOffset.json)
@@ -316,7 +343,8 @@ class DeliverDelayedMessageTimerTask(ServiceThread):
             # Java throws here and retries the same unit forever; a damaged record must not stall
             # its level, so it is logged and passed over
             log.error("ScheduleMessageService, skip unit %d of level %d: %s", cq_offset, self.delay_level, e)
-            service.update_offset(self.delay_level, cq_offset + 1)
+            if not service.enable_async_deliver:  # async: the next settled delivery moves past it
+                service.update_offset(self.delay_level, cq_offset + 1)
             return True
         with span("ScheduleMessageService.deliver",
                   java="org.apache.rocketmq.store.schedule.ScheduleMessageService$"
@@ -326,7 +354,8 @@ class DeliverDelayedMessageTimerTask(ServiceThread):
                               "rocketmq.schedule.queue_offset": cq_offset,
                               "rocketmq.commitlog.offset": offset_py,
                               "messaging.destination.name": msg_inner.topic,
-                              "rocketmq.queue_id": msg_inner.queue_id}) as s:
+                              "rocketmq.queue_id": msg_inner.queue_id,
+                              "rocketmq.schedule.async": service.enable_async_deliver}) as s:
             if s.is_recording():
                 s.set_attribute("rocketmq.deliver_timestamp", deliver_timestamp)
                 s.set_attribute("rocketmq.late_ms", int(time.time() * 1000) - deliver_timestamp)
@@ -335,6 +364,11 @@ class DeliverDelayedMessageTimerTask(ServiceThread):
                           msg_inner.topic, msg_inner)
                 record_error(s, "half-message topic, discarded")
                 return True
+            if service.enable_async_deliver:
+                ok = self.async_deliver(msg_inner, msg_ext.msg_id, cq_offset, offset_py, size_py)
+                if not ok:
+                    record_error(s, "async delivery held back (pending limit or blocked)")
+                return ok
             result = service.write_message_store.put_message(msg_inner)
             if result is not None and result.put_message_status == PutMessageStatus.PUT_OK:
                 service.update_offset(self.delay_level, cq_offset + 1)
@@ -343,6 +377,162 @@ class DeliverDelayedMessageTimerTask(ServiceThread):
                       "msgId %s", msg_inner.topic, msg_ext.msg_id)
             record_error(s, f"put failed: {result.put_message_status.name if result else None}")
             return False
+
+    def async_deliver(self, msg_inner: MessageExtBrokerInner, msg_id: str | None, offset: int,
+                      offset_py: int, size_py: int) -> bool:
+        """Hand the put to the store without waiting (``enableScheduleAsyncDeliver``); False when
+        too many are pending or the oldest keeps failing, so the timer retries this unit later."""
+        service = self.service
+        pending = service.deliver_pending_table[self.delay_level]
+        config = service.default_message_store.get_message_store_config()
+        if len(pending) > config.schedule_async_deliver_max_pending_limit:
+            log.warning("Asynchronous deliver triggers flow control, currentPendingNum=%d, maxPendingLimit=%d",
+                        len(pending), config.schedule_async_deliver_max_pending_limit)
+            return False
+        first = pending[0] if pending else None
+        if first is not None and first.need2_blocked():
+            log.warning("Asynchronous deliver block. info=%s", first)
+            return False
+        process = PutResultProcess(service, msg_inner.topic, self.delay_level, offset, offset_py, size_py,
+                                   msg_id, auto_resend=True)
+        process.set_future(service.write_message_store.async_put_message(msg_inner))
+        pending.append(process)
+        return True
+
+
+class ProcessStatus(enum.Enum):
+    """Java ``ScheduleMessageService.ProcessStatus``: where an asynchronous delivery stands."""
+
+    RUNNING = 0  # put, result not back yet
+    SUCCESS = 1  # stored
+    EXCEPTION = 2  # failed; resent when autoResend
+    SKIP = 3  # given up (the parked message cannot be found)
+
+
+class PutResultProcess:
+    """One asynchronous delivery (Java ``ScheduleMessageService.PutResultProcess``)."""
+
+    def __init__(self, service: ScheduleMessageService, topic: str, delay_level: int, offset: int,
+                 physic_offset: int, physic_size: int, msg_id: str | None, auto_resend: bool) -> None:
+        self.service = service
+        self.topic = topic
+        self.delay_level = delay_level
+        self.offset = offset
+        self.physic_offset = physic_offset
+        self.physic_size = physic_size
+        self.msg_id = msg_id
+        self.auto_resend = auto_resend
+        self.resend_count = 0
+        self.status = ProcessStatus.RUNNING
+        self.future: concurrent.futures.Future | None = None
+
+    def set_future(self, future: concurrent.futures.Future) -> None:
+        self.future = future
+        future.add_done_callback(self._then_process)
+
+    def _then_process(self, future: concurrent.futures.Future) -> None:
+        try:
+            result = future.result()
+        except Exception as e:
+            log.error("ScheduleMessageService put message exceptionally, info: %s: %s", self, e)
+            self.on_exception()
+            return
+        self.handle_result(result)
+
+    def get_next_offset(self) -> int:
+        return self.offset + 1
+
+    def handle_result(self, result) -> None:
+        if result is not None and result.put_message_status == PutMessageStatus.PUT_OK:
+            self.status = ProcessStatus.SUCCESS
+        else:
+            log.warning("ScheduleMessageService put message failed. info: %s.", result)
+            self.on_exception()
+
+    def on_exception(self) -> None:
+        log.warning("ScheduleMessageService onException, info: %s", self)
+        self.status = ProcessStatus.EXCEPTION if self.auto_resend else ProcessStatus.SKIP
+
+    def do_resend(self, stopped: Callable[[], bool]) -> None:
+        """Put the message again, waiting longer each time (100 ms per earlier resend, 60 s at most)."""
+        log.info("Resend message, info: %s", self)
+        deadline = time.monotonic() + min(self.resend_count * 100, 60_000) / 1000.0
+        self.resend_count += 1
+        while time.monotonic() < deadline and not stopped():
+            time.sleep(min(0.05, max(deadline - time.monotonic(), 0)))
+        service = self.service
+        try:
+            msg_ext = service.default_message_store.look_message_by_offset(self.physic_offset, self.physic_size)
+            if msg_ext is None:
+                log.warning("ScheduleMessageService resend not found message. info: %s", self)
+                self.status = ProcessStatus.SKIP if self.need2_skip() else ProcessStatus.EXCEPTION
+                return
+            result = service.write_message_store.put_message(service.message_timeup(msg_ext))
+            self.handle_result(result)
+            if self.status is ProcessStatus.SUCCESS:
+                log.info("Resend message success, info: %s", self)
+        except Exception as e:
+            self.status = ProcessStatus.EXCEPTION
+            log.error("Resend message error, info: %s: %s", self, e)
+
+    def need2_blocked(self) -> bool:
+        limit = self.service.default_message_store.get_message_store_config() \
+            .schedule_async_deliver_max_resend_num2_blocked
+        return self.resend_count > limit
+
+    def need2_skip(self) -> bool:
+        limit = self.service.default_message_store.get_message_store_config() \
+            .schedule_async_deliver_max_resend_num2_blocked
+        return self.resend_count > limit * 2
+
+    def __repr__(self) -> str:
+        return (f"PutResultProcess{{topic='{self.topic}', offset={self.offset}, physicOffset={self.physic_offset}, "
+                f"physicSize={self.physic_size}, delayLevel={self.delay_level}, msgId='{self.msg_id}', "
+                f"autoResend={self.auto_resend}, resendCount={self.resend_count}, status={self.status.name}}}")
+
+
+class HandlePutResultTask(ServiceThread):
+    """Settles one level's asynchronous deliveries in order every 10 ms (Java ``HandlePutResultTask``
+    on ``ScheduleMessageExecutorHandleThread_``): a success moves the level's offset, a failure is
+    resent, a skipped one is dropped; the queue never passes a delivery still running."""
+
+    def __init__(self, service: ScheduleMessageService, delay_level: int) -> None:
+        super().__init__()
+        self.service = service
+        self.delay_level = delay_level
+
+    def get_service_name(self) -> str:
+        return f"ScheduleMessageExecutorHandleThread_{self.delay_level}"
+
+    def get_join_time(self) -> int:
+        return WAIT_FOR_SHUTDOWN
+
+    def run(self) -> None:
+        self.wait_for_running(FIRST_DELAY_TIME)
+        while not self.is_stopped():
+            self.handle_pending()
+            self.wait_for_running(DELAY_FOR_A_SLEEP)
+
+    def handle_pending(self) -> None:
+        service = self.service
+        pending = service.deliver_pending_table[self.delay_level]
+        while pending and not self.is_stopped():
+            process = pending[0]
+            status = process.status
+            if status is ProcessStatus.SUCCESS:
+                service.update_offset(self.delay_level, process.get_next_offset())
+                pending.popleft()
+            elif status is ProcessStatus.RUNNING:
+                break
+            elif status is ProcessStatus.EXCEPTION:
+                if not service.is_started():
+                    log.warning("HandlePutResultTask shutdown, info=%s", process)
+                    return
+                log.warning("putResultProcess error, info=%s", process)
+                process.do_resend(self.is_stopped)
+            else:
+                log.warning("putResultProcess skip, info=%s", process)
+                pending.popleft()
 
 
 class _PersistDelayOffsetService(ServiceThread):
