@@ -83,6 +83,23 @@ def test_delayed_messages_arrive_at_their_level(tmp_path, spans):
     assert table == {1: 1, 2: 2}
 
 
+def test_deliveries_are_counted_in_broker_stats(tmp_path):
+    from rocketmq_ref.broker.stats.broker_stats_manager import BrokerStatsManager
+    stats = BrokerStatsManager("DefaultCluster")
+    store = open_store(small_config(tmp_path, message_delay_level="1s"), broker_stats_manager=stats)
+    try:
+        store.put_message(new_msg("TopicTest", b"counted", 0, properties={"DELAY": "1"}))
+        _wait_for(store, "TopicTest", 0, 1)
+        deadline = time.monotonic() + 5
+        while stats.broker_put_nums() < 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        item = stats.get_stats_item("GROUP_GET_NUMS", "SCHEDULE_TOPIC_XXXX@SCHEDULE_CONSUMER")
+        assert item is not None and item.value == 1
+    finally:
+        store.shutdown()
+
+
 def test_restart_resumes_from_saved_offsets_without_redelivery(tmp_path):
     config = small_config(tmp_path, message_delay_level="1s 2s")
     store = open_store(config)

@@ -26,6 +26,7 @@ from rocketmq_ref.common.config_manager import ConfigManager
 from rocketmq_ref.common.java_hash import tags_string2tags_code
 from rocketmq_ref.common.message import message_const as mc
 from rocketmq_ref.common.message.message_decoder import message_properties2string
+from rocketmq_ref.common.mixall import SCHEDULE_CONSUMER_GROUP
 from rocketmq_ref.common.service_thread import ServiceThread
 from rocketmq_ref.common.topic_validator import RMQ_SYS_SCHEDULE_TOPIC, RMQ_SYS_TRANS_HALF_TOPIC
 from rocketmq_ref.common.tracing import link_from, record_error, span
@@ -115,6 +116,21 @@ class ScheduleMessageService(ConfigManager):
 
     def update_offset(self, delay_level: int, offset: int) -> None:
         self.offset_table[delay_level] = offset
+
+    def record_delivery_stats(self, delay_level: int, topic: str, result) -> None:
+        """With ``enableScheduleMessageStats``: count a delivery as a get by ``SCHEDULE_CONSUMER`` from
+        the schedule topic and a put to the real topic (Java ``PutResultProcess#onSuccess``; the
+        per-queue counters are left out, the broker's stats manager has none)."""
+        stats = self.default_message_store.get_broker_stats_manager()
+        if stats is None or not self.default_message_store.get_message_store_config().enable_schedule_message_stats:
+            return
+        append = result.append_message_result
+        num, size = append.msg_num, append.wrote_bytes
+        stats.inc_group_get_nums(SCHEDULE_CONSUMER_GROUP, RMQ_SYS_SCHEDULE_TOPIC, num)
+        stats.inc_group_get_size(SCHEDULE_CONSUMER_GROUP, RMQ_SYS_SCHEDULE_TOPIC, size)
+        stats.inc_topic_put_nums(topic, num, 1)
+        stats.inc_topic_put_size(topic, size)
+        stats.inc_broker_put_nums(num)
 
     def build_running_stats(self, stats: dict[str, str]) -> None:
         """``scheduleMessageOffset_<level>`` = ``"<delay offset>,<queue max offset>"`` (runtime info)."""
@@ -372,6 +388,7 @@ class DeliverDelayedMessageTimerTask(ServiceThread):
             result = service.write_message_store.put_message(msg_inner)
             if result is not None and result.put_message_status == PutMessageStatus.PUT_OK:
                 service.update_offset(self.delay_level, cq_offset + 1)
+                service.record_delivery_stats(self.delay_level, msg_inner.topic, result)
                 return True
             log.error("ScheduleMessageService, a message time up, but reput it failed, topic: %s "
                       "msgId %s", msg_inner.topic, msg_ext.msg_id)
@@ -445,6 +462,7 @@ class PutResultProcess:
     def handle_result(self, result) -> None:
         if result is not None and result.put_message_status == PutMessageStatus.PUT_OK:
             self.status = ProcessStatus.SUCCESS
+            self.service.record_delivery_stats(self.delay_level, self.topic, result)
         else:
             log.warning("ScheduleMessageService put message failed. info: %s.", result)
             self.on_exception()
