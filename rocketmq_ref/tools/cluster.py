@@ -141,6 +141,53 @@ def wait_port(port: int, timeout_s: float, pid: int) -> None:
     raise ClusterError(f"nothing listening on {HOST}:{port} after {timeout_s:.0f} s")
 
 
+def cluster_info(namesrv_addr: str, timeout_s: float = 3.0) -> dict:
+    """GET_BROKER_CLUSTER_INFO from one name server over a plain socket (what ``clusterList`` asks)."""
+    from rocketmq_ref.common import fastjson
+    from rocketmq_ref.common.protocol.request_code import RequestCode
+    from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
+
+    host, port = namesrv_addr.rsplit(":", 1)
+    request = RemotingCommand.create_request_command(RequestCode.GET_BROKER_CLUSTER_INFO, None)
+    with socket.create_connection((host, int(port)), timeout=timeout_s) as s:
+        s.sendall(request.encode())
+        length = int.from_bytes(_recv_exactly(s, 4), "big")
+        response = RemotingCommand.decode(_recv_exactly(s, length))
+    return fastjson.loads(bytes(response.body)) if response.body else {}
+
+
+def _recv_exactly(s: socket.socket, n: int) -> bytes:
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = s.recv(n - len(buf))
+        if not chunk:
+            raise ConnectionError("connection closed by the name server")
+        buf += chunk
+    return bytes(buf)
+
+
+def wait_registered(state: ClusterState, timeout_s: float) -> None:
+    """Wait until every name server lists every broker (a broker registers right after start-up;
+    clients asking for routes before that would find none)."""
+    expected = {(n.broker_name, n.broker_id) for n in state.nodes if n.role != "NAMESRV"}
+    if not expected:
+        return
+    deadline = time.monotonic() + timeout_s
+    for ns in (n for n in state.nodes if n.role == "NAMESRV"):
+        while True:
+            try:
+                table = cluster_info(ns.addr).get("brokerAddrTable", {})
+                seen = {(name, int(i)) for name, data in table.items()
+                        for i in data.get("brokerAddrs", {})}
+                if expected <= seen:
+                    break
+            except (OSError, ValueError):
+                pass
+            if time.monotonic() > deadline:
+                raise ClusterError(f"brokers not registered with {ns.addr} after {timeout_s:.0f} s")
+            time.sleep(0.1)
+
+
 def write_properties(path: Path, props: dict[str, object]) -> None:
     lines = [f"{k}={'true' if v is True else 'false' if v is False else v}" for k, v in props.items()]
     path.write_text("\n".join(lines) + "\n")
@@ -217,6 +264,7 @@ def start(state: ClusterState, timeout_s: float = 30.0, env: dict[str, str] | No
                 node.pid = proc.pid
                 state.save()
                 wait_port(node.port, timeout_s, node.pid)
+        wait_registered(state, timeout_s)
     except BaseException:
         stop(state)
         raise
