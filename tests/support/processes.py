@@ -19,7 +19,12 @@ What it guarantees:
   the process exits early or the wait runs out;
 - ``stop`` sends SIGTERM to the process's own pid and SIGKILL after a bound; ``kill`` is ``kill -9``;
 - the ``process_factory`` fixture stops every process it started when the test ends, passed or
-  failed, and an ``atexit`` hook plus ``PR_SET_PDEATHSIG`` make sure none outlives the test run.
+  failed, and an ``atexit`` hook plus ``PR_SET_PDEATHSIG`` make sure none outlives the test run
+  (even one killed by SIGKILL or a timeout's ``os._exit``). Linux ties the death signal to the
+  *thread* that started the child: start processes from the test's own thread, not from a worker
+  thread that ends before the test does;
+- every child gets ``PYTHONUNBUFFERED=1``, the project root on ``PYTHONPATH`` (so ``tests.*``
+  modules run too) and ``ROCKETMQ_REF_LOG_DIR=<its dir>/logs`` unless ``env`` says otherwise.
 """
 from __future__ import annotations
 
@@ -155,12 +160,12 @@ class ManagedProcess:
         self.workdir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
         env["PYTHONUNBUFFERED"] = "1"
+        # servers log under their own directory unless the test says otherwise
+        env["ROCKETMQ_REF_LOG_DIR"] = str(self.workdir / "logs")
+        env.update(self.env)
         # the child runs in its own directory: keep the project (and ``tests.*``) importable
         env["PYTHONPATH"] = os.pathsep.join(
             [str(PROJECT_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-        # servers log under their own directory unless the test says otherwise
-        env.setdefault("ROCKETMQ_REF_LOG_DIR", str(self.workdir / "logs"))
-        env.update(self.env)
         # append: a restarted process keeps the earlier run's output in the same file
         self._log_file = open(self.log_path, "ab")
         self._log_file.write(f"==== start {self.module} {' '.join(self.args)}\n".encode())

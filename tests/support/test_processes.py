@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import pytest
 
@@ -85,3 +86,37 @@ def test_free_port_block_leaves_neighbours_free():
     assert base != free_port()
     for port in (base - 2, base, base + 1):
         assert not port_accepts(port)
+
+
+def test_children_die_with_a_killed_test_process(process_factory, tmp_path):
+    """Even a test run that is SIGKILLed (or os._exit by a timeout) leaves no server behind."""
+    port = free_port()
+    pid_file = tmp_path / "child.pid"
+    script = tmp_path / "orphan_parent.py"
+    script.write_text(
+        "import sys, time\n"
+        "from tests.support.processes import ProcessFactory\n"
+        f"f = ProcessFactory({str(tmp_path / 'inner')!r})\n"
+        f"p = f.start({DUMMY!r}, [{str(port)!r}], ready_port={port}, timeout=20)\n"
+        f"open({str(pid_file)!r}, 'w').write(str(p.pid))\n"
+        "time.sleep(60)\n")
+    parent = process_factory.create("orphan_parent", [], name="parent",
+                                    env={"PYTHONPATH": str(tmp_path)}).spawn()
+    deadline = time.monotonic() + 20
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline and parent.is_running(), parent.log_tail()
+        time.sleep(0.05)
+    child = int(pid_file.read_text())
+    assert _alive(child)
+    parent.kill()
+    deadline = time.monotonic() + 10
+    while _child_alive(child):
+        assert time.monotonic() < deadline, "child outlived its killed parent"
+        time.sleep(0.05)
+
+
+def _child_alive(pid: int) -> bool:
+    try:
+        return _alive(pid)
+    except FileNotFoundError:  # reaped by init already
+        return False
