@@ -84,8 +84,10 @@ def test_index_is_rebuilt_after_kill_9(process_factory, tmp_path):
         time.sleep(0.05)
     writer.kill()
     acked = {int(n): int(off) for n, off in ACK.findall(writer.log_text())}
+    # messageIndexSafe: recovery starts early enough to rebuild every dropped index file (without
+    # it Java rebuilds only from the checkpoint's commit-log time, and older keys may be lost)
     store = open_store(small_config(root, flush_disk_type=FlushDiskType.SYNC_FLUSH,
-                                    mapped_file_size_commit_log=32 * 1024))
+                                    mapped_file_size_commit_log=32 * 1024, message_index_safe=True))
     try:
         wait_dispatched(store)
         for n, offset in acked.items():
