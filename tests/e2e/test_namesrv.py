@@ -366,3 +366,22 @@ def test_config_file_and_sigint(process_factory, tmp_path):
     assert proc.wait(15) == 0
     log = (tmp_path / "logs" / "namesrv.log").read_text()
     assert "received SIGINT, shutting down" in log and "name server shut down" in log
+
+
+def test_binary_rocketmq_header_is_answered_in_kind(shared):
+    from rocketmq_ref.remoting.protocol.language_code import LanguageCode, SerializeType
+    from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
+
+    _, addr = shared
+    with WireConnection(addr) as c:
+        register(c, "broker-bin", "127.0.0.1:15911", TopicConfig("BinTopic"))
+        req = RemotingCommand(GET_ROUTEINFO_BY_TOPIC, ext_fields={"topic": "BinTopic"}, opaque=77,
+                              language=LanguageCode.JAVA, version=407,
+                              serialize_type=SerializeType.ROCKETMQ)
+        c.send_raw(req.encode())
+        (length,) = struct.unpack(">i", c._recv(4))
+        data = c._recv(length)
+        assert data[0] == 1  # the serialize-type byte of the response: ROCKETMQ, like the request
+        resp = RemotingCommand.decode(data)
+        assert resp.opaque == 77 and resp.code == 0
+        assert json.loads(resp.body)["brokerDatas"][0]["brokerAddrs"] == {"0": "127.0.0.1:15911"}
