@@ -1,5 +1,5 @@
 """MessageFilter: the store's filter hook for ``get_message`` (Java ``org.apache.rocketmq.store.MessageFilter``;
-books B4.6, B5.3).
+books B5.8, B5.4.3).
 
 The store asks the filter twice per consume-queue unit: first with the unit's tags code (cheap, no
 commit-log read), then, for units that pass, with the record's bytes.  The broker's
