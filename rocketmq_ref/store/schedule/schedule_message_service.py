@@ -91,6 +91,10 @@ class ScheduleMessageService(ConfigManager):
         self.deliver_pending_table: dict[int, collections.deque[PutResultProcess]] = {}
         self.parse_delay_level()  # Java parses in load(); the commit log needs the max level earlier
 
+    def set_write_message_store(self, write_message_store) -> None:
+        """Deliver into another store than the one read from (Java ``setWriteMessageStore``)."""
+        self.write_message_store = write_message_store
+
     # -- levels and ids (B5.7.1)
     def parse_delay_level(self) -> bool:
         level_string = self.default_message_store.get_message_store_config().message_delay_level
