@@ -246,3 +246,14 @@ def test_topic_config_without_a_name_is_skipped(rim):
     register(rim, w=wrapper(1, Topic(None), Topic("")))  # type: ignore[arg-type]
     register(rim, name="b", addr="10.0.0.9:1", w=wrapper(1, Topic("Ok")))
     assert rim.get_all_topic_list().topic_list == {"Ok"}
+
+
+def test_client_connection_close_changes_nothing_and_opens_no_span(rim, spans):
+    register(rim, w=wrapper(1, Topic("T")))
+    spans.clear()
+    assert rim.on_channel_destroy("127.0.0.1:50001", Channel("client")) is None
+    assert spans.get_finished_spans() == ()
+    assert rim.pickup_topic_route_data("T") is not None
+    # a broker address given without its channel (Java's fallback) is still cleaned
+    assert rim.on_channel_destroy("10.0.0.1:10911", None) == "10.0.0.1:10911"
+    assert rim.pickup_topic_route_data("T") is None

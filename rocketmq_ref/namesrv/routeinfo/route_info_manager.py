@@ -317,23 +317,27 @@ class RouteInfoManager:
     def on_channel_destroy(self, remote_addr: str | None, channel: Any,
                            reason: str = "channel closed") -> str | None:
         """A connection went away: if a broker registered over it (or from ``remote_addr``), remove
-        that broker address and whatever becomes empty (Java ``onChannelDestroy``)."""
+        that broker address and whatever becomes empty (Java ``onChannelDestroy``). Connections
+        of clients and tools find no broker and change nothing (and open no span)."""
+        broker_addr_found = None
+        with self.lock.read_lock():
+            if channel is not None:
+                for addr, live in self.broker_live_table.items():
+                    if live.channel is channel:
+                        broker_addr_found = addr
+                        break
+            by_channel = broker_addr_found is not None
+            if broker_addr_found is None and remote_addr and self._is_broker_addr(remote_addr):
+                broker_addr_found = remote_addr
+        if broker_addr_found is None:
+            return None
+        if by_channel:
+            log.info("the broker's channel destroyed, %s, clean it's data structure at once",
+                     broker_addr_found)
         with span("RouteInfoManager.on_channel_destroy", java=_JAVA + "onChannelDestroy",
                   books=("B2.3.3",),
                   attributes={"rocketmq.namesrv.reason": reason,
                               "net.peer.addr": remote_addr or ""}) as s:
-            broker_addr_found = None
-            if channel is not None:
-                with self.lock.read_lock():
-                    for addr, live in self.broker_live_table.items():
-                        if live.channel is channel:
-                            broker_addr_found = addr
-                            break
-            if broker_addr_found is None:
-                broker_addr_found = remote_addr
-            else:
-                log.info("the broker's channel destroyed, %s, clean it's data structure at once",
-                         broker_addr_found)
             removed_topics: list[str] = []
             broker_name_found = None
             remove_broker_name = False
@@ -375,6 +379,11 @@ class RouteInfoManager:
                     "rocketmq.namesrv.topics_removed": removed_topics,
                 })
             return broker_addr_found if broker_name_found is not None else None
+
+    def _is_broker_addr(self, addr: str) -> bool:
+        """Under the read lock: does any table still hold this broker address?"""
+        return (addr in self.broker_live_table or addr in self.filter_server_table
+                or any(addr in bd.broker_addrs.values() for bd in self.broker_addr_table.values()))
 
     # ------------------------------------------------------------------------------------------
     # discovery (B2.3.4)
