@@ -8,6 +8,7 @@ whole set to the store path (``configStorePath``).
 """
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -40,9 +41,12 @@ class Configuration:
         return self
 
     def update(self, properties: Mapping[str, str]) -> None:
-        """Change existing keys only (unknown keys are ignored, as Java does) and persist."""
+        """Change existing keys only (unknown keys are ignored, as Java does) and persist; a value a
+        field cannot take raises ``ConfigError`` before anything changes."""
         with self.lock.write_lock():
             known = {k: v for k, v in properties.items() if k in self.all_configs}
+            for obj in self.config_object_list:  # a trial on a copy: a bad value changes nothing
+                copy.copy(obj).apply_properties(known, warn_unknown=False)
             for obj in self.config_object_list:
                 obj.apply_properties(known, source="UPDATE_NAMESRV_CONFIG", warn_unknown=False)
             self.all_configs.update(known)

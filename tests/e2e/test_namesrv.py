@@ -385,3 +385,12 @@ def test_binary_rocketmq_header_is_answered_in_kind(shared):
         resp = RemotingCommand.decode(data)
         assert resp.opaque == 77 and resp.code == 0
         assert json.loads(resp.body)["brokerDatas"][0]["brokerAddrs"] == {"0": "127.0.0.1:15911"}
+
+
+def test_bad_config_value_changes_nothing(shared):
+    _, addr = shared
+    with WireConnection(addr) as c:
+        h, _ = c.request(318, body=b"productEnvName=red\nclusterTest=maybe\n")
+        assert h["code"] == 1 and "clusterTest" in h["remark"]
+        text = c.request(319)[1].decode()
+        assert "productEnvName=red" not in text and "clusterTest=false" in text
