@@ -25,7 +25,7 @@ def _config(tmp_path, **kw):
                         delete_commit_log_files_interval=0, delete_consume_queue_files_interval=0, **kw)
 
 
-def test_retention_deletes_old_files_and_queues_follow(tmp_path):
+def test_retention_deletes_old_files_and_queues_follow(tmp_path, spans):
     store = open_store(_config(tmp_path))
     try:
         for i in range(200):
@@ -45,8 +45,15 @@ def test_retention_deletes_old_files_and_queues_follow(tmp_path):
         files = sorted(os.listdir(cl_dir))
         _age(cl_dir, 2)
         os.utime(os.path.join(cl_dir, files[-2]))  # second newest written just now: deletion stops there
+        spans.clear()
         store.clean_files_periodically()
         assert sorted(os.listdir(cl_dir)) == files[-2:]
+        by_name = {sp.name: sp for sp in spans.get_finished_spans()}
+        cl_span = by_name["CleanCommitLogService.delete_expired_files"]
+        assert cl_span.attributes["rocketmq.clean.files_deleted"] == len(files) - 2
+        assert cl_span.attributes["rocketmq_ref.book.sections"] == ("B4.9",)
+        cq_span = by_name["CleanConsumeQueueService.delete_expired_files"]
+        assert cq_span.attributes["rocketmq.clean.cq_files_deleted"] > 0
         min_phy = store.get_min_phy_offset()
         assert min_phy == int(files[-2])
         min_q = store.get_min_offset_in_queue("Retain", 0)
