@@ -15,11 +15,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-import logging.handlers
-import os
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 
 from rocketmq_ref.common.java_config import (ConfigError, load_properties_file, parse_overrides)
@@ -28,11 +24,11 @@ from rocketmq_ref.common.tracing_setup import configure_tracing_from_env, shutdo
 from rocketmq_ref.namesrv.namesrv_controller import NamesrvController
 from rocketmq_ref.remoting.netty.configs import NettyServerConfig
 from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
+from rocketmq_ref.srvutil.server_util import ENV_LOG_DIR, configure_logging, install_shutdown_signals
 
 log = logging.getLogger("rocketmq_ref.namesrv")
 
 DEFAULT_LISTEN_PORT = 9876
-ENV_LOG_DIR = "ROCKETMQ_REF_LOG_DIR"
 BOOT_TIP = "The Name Server boot success. serializeType="
 
 
@@ -82,26 +78,6 @@ def create_namesrv_controller(args: argparse.Namespace) -> NamesrvController | N
     return NamesrvController(namesrv_config, netty_server_config, extra)
 
 
-def configure_logging(log_dir: str | None) -> str:
-    """INFO and up to ``<dir>/namesrv.log`` (rotated at 100 MiB), warnings also to stderr."""
-    directory = (log_dir or os.environ.get(ENV_LOG_DIR)
-                 or os.path.join(os.path.expanduser("~"), "logs", "rocketmqlogs"))
-    os.makedirs(directory, exist_ok=True)
-    path = os.path.join(directory, "namesrv.log")
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(threadName)s - %(name)s - %(message)s")
-    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=100 * 1024 * 1024,
-                                                        backupCount=10, encoding="utf-8")
-    file_handler.setFormatter(fmt)
-    console = logging.StreamHandler(sys.stderr)
-    console.setLevel(logging.WARNING)
-    console.setFormatter(fmt)
-    root = logging.getLogger()
-    root.setLevel(logging.INFO)
-    root.addHandler(file_handler)
-    root.addHandler(console)
-    return path
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Start, print the boot line, serve until SIGTERM/SIGINT, shut down; the exit code."""
     args = build_commandline_options().parse_args(argv)
@@ -112,16 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if controller is None:
         return 0
-    log_path = configure_logging(args.log_dir)
+    log_path = configure_logging("namesrv.log", args.log_dir)
     configure_tracing_from_env("namesrv")
-    stop = threading.Event()
-
-    def on_signal(signum: int, _frame: object) -> None:
-        log.info("received %s, shutting down", signal.Signals(signum).name)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    stop = install_shutdown_signals(log)
     try:
         for line in (controller.namesrv_config.print_lines()
                      + controller.netty_server_config.print_lines()):

@@ -1,0 +1,1 @@
+"""Helpers the server entry points share (Java module ``srvutil``)."""
