@@ -19,10 +19,11 @@ a value its type cannot take, and ignores keys it does not know.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import types
 import typing
 from collections.abc import Mapping, MutableMapping
-from typing import Any, ClassVar, NewType, TypeVar
+from typing import Any, Callable, ClassVar, NewType, TypeVar
 
 from rocketmq_ref.common.java_config import snake_to_camel
 from rocketmq_ref.remoting.exception import RemotingCommandException
@@ -88,15 +89,17 @@ def _parse(f: HeaderField, text: str, header: str) -> Any:
         return text
     if kind == "bool":
         return text.lower() == "true"
-    try:
-        if kind == "double":
+    if kind == "double":
+        try:
             return float(text)
-        if not text or "_" in text or text != text.strip():
-            raise ValueError
-        value = int(text, 10)
-    except ValueError:
+        except ValueError:
+            raise RemotingCommandException(
+                f"{header}: the custom field <{f.key}> has value {text!r}, not a Java double") from None
+    digits = text[1:] if text[:1] in ("-", "+") else text
+    if not digits.isdigit():  # what Java parseInt/parseLong accept: sign and digits only
         raise RemotingCommandException(
-            f"{header}: the custom field <{f.key}> has value {text!r}, not a Java {kind}") from None
+            f"{header}: the custom field <{f.key}> has value {text!r}, not a Java {kind}")
+    value = int(text)
     lo, hi = _INT32 if kind == "int" else _INT64
     if not lo <= value <= hi:
         raise RemotingCommandException(
@@ -104,37 +107,64 @@ def _parse(f: HeaderField, text: str, header: str) -> Any:
     return value
 
 
+class _Codec(typing.NamedTuple):
+    fields: tuple[HeaderField, ...]
+    getter: Callable[[Any], tuple[Any, ...]]
+    keys: tuple[str, ...]
+    defaults: tuple[Any, ...]
+
+
 class CommandCustomHeader:
     """Base of every custom header (a dataclass subclass declares the fields)."""
 
     __slots__ = ()
-    _fields_cache: ClassVar[dict[type, tuple[HeaderField, ...]]] = {}
+    _codec_cache: ClassVar[dict[type, _Codec]] = {}
+
+    @classmethod
+    def _codec(cls) -> _Codec:
+        codec = CommandCustomHeader._codec_cache.get(cls)
+        if codec is None:
+            if not dataclasses.is_dataclass(cls):
+                fields: tuple[HeaderField, ...] = ()
+            else:
+                hints = typing.get_type_hints(cls)
+                fields = tuple(
+                    HeaderField(f.name, f.metadata.get("key") or snake_to_camel(f.name),
+                                _kind_of(hints[f.name]), bool(f.metadata.get("required")))
+                    for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+            attrs = [f.attr for f in fields]
+            if len(attrs) > 1:
+                getter = operator.attrgetter(*attrs)
+            elif attrs:
+                one = operator.attrgetter(attrs[0])
+                getter = lambda obj: (one(obj),)  # noqa: E731
+            else:
+                getter = lambda obj: ()  # noqa: E731
+            defaults = tuple(getattr(cls(), a) for a in attrs) if fields else ()
+            codec = CommandCustomHeader._codec_cache[cls] = _Codec(
+                fields, getter, tuple(f.key for f in fields), defaults)
+        return codec
 
     @classmethod
     def header_fields(cls) -> tuple[HeaderField, ...]:
         """The declared fields with their wire keys, Java kinds and required marks (cached)."""
-        cached = CommandCustomHeader._fields_cache.get(cls)
-        if cached is None:
-            if not dataclasses.is_dataclass(cls):
-                cached = ()
-            else:
-                hints = typing.get_type_hints(cls)
-                cached = tuple(
-                    HeaderField(f.name, f.metadata.get("key") or snake_to_camel(f.name),
-                                _kind_of(hints[f.name]), bool(f.metadata.get("required")))
-                    for f in dataclasses.fields(cls) if not f.name.startswith("_"))
-            CommandCustomHeader._fields_cache[cls] = cached
-        return cached
+        return cls._codec().fields
 
     def check_fields(self) -> None:
         """Java ``checkFields``: extra validation after decoding (none by default)."""
 
     def encode_to(self, ext: MutableMapping[str, str]) -> None:
         """Java ``makeCustomHeaderToNet``: every non-None field into ``ext`` as a Java string."""
-        for f in self.header_fields():
-            value = getattr(self, f.attr)
+        codec = self._codec()
+        for key, value in zip(codec.keys, codec.getter(self)):
             if value is not None:
-                ext[f.key] = _to_java_string(value)
+                t = type(value)
+                if t is str:
+                    ext[key] = value
+                elif t is bool:
+                    ext[key] = "true" if value else "false"
+                else:
+                    ext[key] = str(int(value)) if t is not float else _to_java_string(value)
 
     def to_ext_fields(self) -> dict[str, str]:
         ext: dict[str, str] = {}
@@ -144,16 +174,20 @@ class CommandCustomHeader:
     @classmethod
     def decode(cls: type[T], ext: Mapping[str, str]) -> T:
         """Java ``decodeCommandCustomHeader``: the header from ``ext`` (see the module docstring)."""
-        obj = cls()
-        name = cls.__name__
-        for f in cls.header_fields():
-            text = ext.get(f.key)
+        codec = cls._codec()
+        obj = cls.__new__(cls)  # every field is set below, once
+        get = ext.get
+        for f, default in zip(codec.fields, codec.defaults):
+            text = get(f.key)
             if text is None:
                 if f.required:
-                    raise RemotingCommandException(f"{name}: the custom field <{f.key}> is null")
-                continue
-            if type(text) is not str:
-                text = _to_java_string(text)
-            setattr(obj, f.attr, _parse(f, text, name))
+                    raise RemotingCommandException(f"{cls.__name__}: the custom field <{f.key}> is null")
+                setattr(obj, f.attr, default)
+            elif f.kind == "str" and type(text) is str:
+                setattr(obj, f.attr, text)
+            else:
+                if type(text) is not str:
+                    text = _to_java_string(text)
+                setattr(obj, f.attr, _parse(f, text, cls.__name__))
         obj.check_fields()
         return obj

@@ -172,6 +172,8 @@ class NettyRemotingAbstract:
         self.channels: set[RemotingChannel] = set()
         self._sweeper: asyncio.Task | None = None
         self._running = False
+        #: seconds between scans of the response table (Java: 1 s)
+        self.scan_interval = 1.0
 
     # ------------------------------------------------------------------ lifecycle helpers
     def _start_loop(self) -> None:
@@ -301,9 +303,9 @@ class NettyRemotingAbstract:
     async def _sweep(self) -> None:
         """Java's 1 s ``scanResponseTable`` timer plus the idle handler (close after
         ``idle_seconds`` with no read and no write)."""
-        interval = max(0.05, min(1.0, self.idle_seconds / 4 if self.idle_seconds > 0 else 1.0))
         while True:
-            await asyncio.sleep(interval)
+            await asyncio.sleep(max(0.01, min(self.scan_interval, self.idle_seconds / 4
+                                              if self.idle_seconds > 0 else 1.0)))
             try:
                 self.scan_response_table()
                 self._close_idle_channels()
@@ -311,10 +313,12 @@ class NettyRemotingAbstract:
                 log.exception("%s: scan failed", self.name)
 
     def scan_response_table(self) -> None:
-        """Remove futures past ``timeout + 1 s`` and fail them with a timeout (Java semantics)."""
+        """Java ``scanResponseTable``: fail the futures past their deadline with a timeout.  This is
+        what times out async and awaitable invokes (to within the scan interval, as in Java), so
+        the hot path keeps no timer per request; sync callers time out exactly, in their thread."""
         now = time.monotonic()
         expired = [rf for rf in self.response_table.values()
-                   if rf.begin_timestamp + rf.timeout_ms / 1000.0 + 1.0 <= now]
+                   if rf.begin_timestamp + rf.timeout_ms / 1000.0 <= now]
         for rf in expired:
             self.response_table.pop(rf.opaque, None)
             log.warning("remove timeout request, opaque %d to %s", rf.opaque, rf.addr)
@@ -368,6 +372,7 @@ class NettyRemotingAbstract:
                                  "[REJECTREQUEST]system busy, start flow control for a while")
             return
         if is_async:
+            channel.inflight_requests += 1
             self.loop.create_task(self._run_async(channel, cmd, processor))
             return
         try:
@@ -419,16 +424,20 @@ class NettyRemotingAbstract:
 
     async def _run_async(self, channel: RemotingChannel, cmd: RemotingCommand,
                          processor: Any) -> None:
-        with self._server_span(cmd) as s:
-            self._server_span_attributes(s, channel, cmd)
-            ctx = RequestContext(self, channel, cmd, s)
-            try:
-                self.do_before_rpc_hooks(channel.remote_addr, cmd)
-                response = await processor.async_process_request(ctx, cmd)
-            except Exception as e:
-                response = self._error_response(ctx, e)
-            if (response is not None or cmd.is_oneway_rpc()) and not ctx._done:
-                ctx.write_response(response)
+        try:
+            with self._server_span(cmd) as s:
+                self._server_span_attributes(s, channel, cmd)
+                ctx = RequestContext(self, channel, cmd, s)
+                try:
+                    if self.rpc_hooks:
+                        self.do_before_rpc_hooks(channel.remote_addr, cmd)
+                    response = await processor.async_process_request(ctx, cmd)
+                except Exception as e:
+                    response = self._error_response(ctx, e)
+                if (response is not None or cmd.flag & 2) and not ctx._done:
+                    ctx.write_response(response)
+        finally:
+            channel.inflight_requests -= 1
 
     def _error_response(self, ctx: RequestContext, e: Exception) -> RemotingCommand | None:
         log.warning("%s: process request %d from %s failed: %s", self.name, ctx.request.code,
@@ -484,8 +493,11 @@ class NettyRemotingAbstract:
         oneway = request.is_oneway_rpc()
         if not oneway:
             self.response_table[rf.opaque] = rf
+            rf.counted = True
+            channel.outstanding_responses += 1
         try:
-            channel.write_command(request)
+            # more responses are on their way from this peer: coalesce with what follows
+            channel.write_command(request, channel.outstanding_responses > 1)
         except Exception as e:
             self.response_table.pop(rf.opaque, None)
             log.warning("send a request command to channel <%s> failed: %s", channel.remote_addr, e)
@@ -512,20 +524,6 @@ class NettyRemotingAbstract:
                     RemotingConnectException(self._target_addr(target), e))
             return
         self._send_on_channel(ch, request, rf)
-
-    def _arm_timer(self, rf: ResponseFuture) -> None:
-        """On the loop: fail the future at its deadline (async and awaitable invokes)."""
-        if not rf.is_done():
-            delay = rf.begin_timestamp + rf.timeout_ms / 1000.0 - time.monotonic()
-            rf._timer = self.loop.call_later(max(delay, 0.0), self._on_timeout, rf)
-
-    def _on_timeout(self, rf: ResponseFuture) -> None:
-        rf._timer = None
-        if self.response_table.get(rf.opaque) is rf:
-            del self.response_table[rf.opaque]
-        if not rf.is_done():
-            rf.fail(RemotingTimeoutException(rf.addr, rf.timeout_ms) if rf.send_request_ok else
-                    RemotingSendRequestException(rf.addr, f"not sent within {rf.timeout_ms} ms"))
 
     def _wait_sync(self, rf: ResponseFuture, timeout_ms: int) -> RemotingCommand:
         """Block the calling thread for the response of a sync future."""
@@ -594,14 +592,14 @@ class NettyRemotingAbstract:
         """On the loop: send and await the response."""
         addr = self._target_addr(target)
         with self._client_span(request, "invokeAsyncImpl") as s:
-            self._start_client_span(s, request, addr)
+            if s.is_recording():
+                self._start_client_span(s, request, addr)
             rf = ResponseFuture(request.opaque, timeout_ms, addr=addr, span=s)
             await self._round_trip(target, request, rf)
             return rf.result_or_raise(), rf
 
     async def _round_trip(self, target: Any, request: RemotingCommand, rf: ResponseFuture) -> None:
         fut = rf._future = self.loop.create_future()
-        self._arm_timer(rf)
         ch = self._channel_nowait(target)
         if ch is None:
             try:
@@ -611,13 +609,13 @@ class NettyRemotingAbstract:
                         RemotingConnectException(self._target_addr(target), e))
                 return
         self._send_on_channel(ch, request, rf)
-        try:
-            if not rf.is_done():
+        if not rf._done:
+            try:
                 await fut
-        except asyncio.CancelledError:
-            self.response_table.pop(rf.opaque, None)
-            rf.fail(RemotingSendRequestException(rf.addr, "cancelled"))
-            raise
+            except asyncio.CancelledError:
+                self.response_table.pop(rf.opaque, None)
+                rf.fail(RemotingSendRequestException(rf.addr, "cancelled"))
+                raise
 
     def _invoke_async(self, target: Any, request: RemotingCommand, timeout_ms: int,
                       callback: Callable[[ResponseFuture], Any],

@@ -10,6 +10,7 @@ entry points, which any thread may call.
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import time
 from asyncio import events
@@ -52,6 +53,14 @@ class RemotingChannel(asyncio.BufferedProtocol):
         self._high_water = high_water_mark or _DEFAULT_HIGH_WATER
         self._close_waiter: asyncio.Future | None = None
         self._dropped = 0
+        self._pending: list[bytes] = []
+        self._flush_scheduled = False
+        self._from_threads: collections.deque[RemotingCommand] = collections.deque()
+        self._drain_scheduled = False
+        #: requests of this peer being processed on the loop (server side)
+        self.inflight_requests = 0
+        #: responses we are waiting for from this peer (client side)
+        self.outstanding_responses = 0
 
     # ------------------------------------------------------------------ protocol callbacks
     def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
@@ -86,21 +95,53 @@ class RemotingChannel(asyncio.BufferedProtocol):
             w.set_result(None)
 
     # ------------------------------------------------------------------ writing (loop thread)
-    def write_command(self, cmd: "RemotingCommand") -> None:
-        """Encode and write ``cmd`` now; raises if the channel is closed.  Must run on the loop."""
+    # Writes are coalesced the way Netty's flush consolidation does it: a write that more writes
+    # will soon follow (other requests of this peer still being processed, other responses
+    # expected from it) joins a buffer flushed once at the next loop turn, so a pipelined burst
+    # costs one send() instead of one per command; a lone write goes out at once.
+    def write_command(self, cmd: "RemotingCommand", defer: bool = False) -> None:
+        """Encode and write ``cmd`` (now, or at the next loop turn with ``defer``); raises if the
+        channel is closed.  Must run on the loop."""
         t = self.transport
         if t is None or self.closed or t.is_closing():
             raise ConnectionError(f"channel to {self.remote_addr} is closed")
         body = cmd.body
+        head = cmd.encode_header(len(body) if body else 0)
+        pending = self._pending
+        if defer or pending:
+            pending.append(head)
+            if body:
+                pending.append(body)
+            if not defer:
+                self._flush()
+            elif not self._flush_scheduled:
+                self._flush_scheduled = True
+                self.loop.call_soon(self._flush)
+            return
         if body:
-            head = cmd.encode_header(len(body))
             if len(body) < _JOIN_BELOW:
                 t.write(head + body)
             else:
                 t.write(head)
                 t.write(body)
         else:
-            t.write(cmd.encode_header(0))
+            t.write(head)
+        self._after_write(t)
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        pending = self._pending
+        if not pending:
+            return
+        data = pending[0] if len(pending) == 1 else b"".join(pending)
+        pending.clear()
+        t = self.transport
+        if t is None or t.is_closing():
+            return
+        t.write(data)
+        self._after_write(t)
+
+    def _after_write(self, t: asyncio.Transport) -> None:
         self.last_active = time.monotonic()
         if t.get_write_buffer_size() > self._high_water:
             log.warning("aborting channel %s: %d bytes queued, the peer does not read",
@@ -112,15 +153,29 @@ class RemotingChannel(asyncio.BufferedProtocol):
         return _get_running_loop() is self.loop
 
     def write_and_flush(self, cmd: "RemotingCommand") -> None:
-        """Write from any thread; a closed channel drops the command (logged)."""
+        """Write from any thread; a closed channel drops the command (logged once).  Commands from
+        other threads are handed over in batches: one loop wake-up for many responses."""
         if _get_running_loop() is self.loop:
-            self._write_logged(cmd)
+            self._write_logged(cmd, self.inflight_requests > 1)
         else:
-            self.loop.call_soon_threadsafe(self._write_logged, cmd)
+            self._from_threads.append(cmd)
+            if not self._drain_scheduled:
+                self._drain_scheduled = True
+                try:
+                    self.loop.call_soon_threadsafe(self._drain)
+                except RuntimeError:  # the loop is closed: the channel is gone
+                    self._drain_scheduled = False
 
-    def _write_logged(self, cmd: "RemotingCommand") -> None:
+    def _drain(self) -> None:
+        self._drain_scheduled = False
+        queue = self._from_threads
+        while queue:
+            self._write_logged(queue.popleft(), True)
+        self._flush()
+
+    def _write_logged(self, cmd: "RemotingCommand", defer: bool = False) -> None:
         try:
-            self.write_command(cmd)
+            self.write_command(cmd, defer)
         except Exception as e:
             self._dropped += 1
             if self._dropped == 1:  # once per channel: a closed peer may have many answers pending

