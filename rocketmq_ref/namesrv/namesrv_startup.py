@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from rocketmq_ref.common.java_config import (ConfigError, load_properties_file, parse_overrides)
 from rocketmq_ref.common.namesrv_config import NamesrvConfig
 from rocketmq_ref.common.tracing_setup import configure_tracing_from_env, shutdown_tracing
+from rocketmq_ref.namesrv.kvconfig.kv_config_serialize_wrapper import KVConfigFormatError
 from rocketmq_ref.namesrv.namesrv_controller import NamesrvController
 from rocketmq_ref.remoting.netty.configs import NettyServerConfig
 from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
@@ -95,7 +96,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in (controller.namesrv_config.print_lines()
                      + controller.netty_server_config.print_lines()):
             log.info(line)
-        controller.initialize()
+        try:
+            controller.initialize()
+        except KVConfigFormatError as e:  # never start empty and overwrite the operator's file
+            log.error("cannot load the KV config: %s", e)
+            print(f"mqnamesrv: cannot load the KV config: {e}", file=sys.stderr)
+            controller.shutdown()
+            return 1
         try:
             controller.start()
         except OSError as e:

@@ -394,3 +394,15 @@ def test_bad_config_value_changes_nothing(shared):
         assert h["code"] == 1 and "clusterTest" in h["remark"]
         text = c.request(319)[1].decode()
         assert "productEnvName=red" not in text and "clusterTest=false" in text
+
+
+def test_corrupt_kv_config_file_stops_start_up_with_a_clear_message(process_factory, tmp_path):
+    (tmp_path / "kvConfig.json").write_text('{"configTable":{"ORDER_TOPIC_CONFIG":{"T":')
+    p = process_factory.create(MODULE, ["-l", str(free_port()), "-o", "bindAddress=127.0.0.1",
+                                        "-o", f"kvConfigPath={tmp_path / 'kvConfig.json'}"],
+                               name="corrupt")
+    p.spawn()
+    assert p.wait(20) == 1
+    assert "cannot load the KV config" in p.log_text() and "kvConfig.json" in p.log_text()
+    # the operator's file is left as it was
+    assert (tmp_path / "kvConfig.json").read_text().endswith('{"T":')
