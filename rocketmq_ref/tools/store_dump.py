@@ -2,7 +2,7 @@
 consume queue, B4.5.3 index, B4.5.4 checkpoint).
 
     python -m rocketmq_ref.tools.store_dump commitlog   STORE/commitlog[/00000000000000000000]
-    python -m rocketmq_ref.tools.store_dump consumequeue STORE/consumequeue/TopicTest/0[/0000...]
+    python -m rocketmq_ref.tools.store_dump consumequeue STORE/consumequeue/TopicTest/0 [--commitlog STORE/commitlog]
     python -m rocketmq_ref.tools.store_dump index       STORE/index/20240101120000000
     python -m rocketmq_ref.tools.store_dump checkpoint  STORE/checkpoint
 
@@ -369,26 +369,101 @@ def iter_consumequeue(path: str) -> Iterator[tuple[str, CqUnit | None]]:
                 mapping.close()
 
 
-def dump_consumequeue(path: str, out: TextIO, *, max_units: int | None = None) -> int:
+class CommitLogReader:
+    """Random access to the records of a commit-log directory (for following consume-queue units)."""
+
+    def __init__(self, directory: str) -> None:
+        self.files = [(_file_start_offset(f), f) for f in _files_of(directory)]
+        self._maps: dict[str, object] = {}
+
+    def record_at(self, offset: int) -> Record:
+        for start, file in self.files:
+            size = os.path.getsize(file)
+            if start <= offset < start + size:
+                mapping = self._maps.get(file)
+                if mapping is None:
+                    mapping = self._maps[file] = _open_map(file)
+                with memoryview(mapping) as buf:
+                    rec = parse_commitlog_record(buf, offset - start, start)
+                if rec is None:
+                    raise StoreDumpError(f"commit log has no record at offset {offset} (end of data)")
+                return rec
+        raise StoreDumpError(f"no commit-log file holds offset {offset}")
+
+    def close(self) -> None:
+        for mapping in self._maps.values():
+            if isinstance(mapping, mmap.mmap):
+                mapping.close()
+        self._maps.clear()
+
+
+def _queue_of(path: str) -> tuple[str, int] | None:
+    """``(topic, queueId)`` from ``.../<topic>/<queueId>[/<file>]``, if the path has that shape."""
+    parts = os.path.normpath(path).split(os.sep)
+    if parts and len(parts[-1]) == 20 and parts[-1].isdigit():
+        parts = parts[:-1]
+    if len(parts) >= 2 and parts[-1].lstrip("-").isdigit():
+        return parts[-2], int(parts[-1])
+    return None
+
+
+def dump_consumequeue(path: str, out: TextIO, *, max_units: int | None = None,
+                      commitlog: str | None = None) -> int:
+    """Print the units; with ``commitlog`` also the record each points at, checking that it is that
+    queue's message with that size and tags code.  Returns the number of mismatches."""
+    from rocketmq_ref.common.java_hash import tags_string2tags_code
+
+    reader = CommitLogReader(commitlog) if commitlog else None
+    queue = _queue_of(path)
     current = None
     count = 0
-    for file, unit in iter_consumequeue(path):
-        if file != current:
-            current = file
-            out.write(f"== consume queue file {file} (first unit {_file_start_offset(file) // CQ_STORE_UNIT_SIZE})\n")
-            out.write(f"  {'queueOffset':>12} {'@file':>10}  {'commitLogOffset':>16} {'size':>10} {'tagsCode':>20}\n")
-        if unit is None:
-            out.write("-- end of written units\n")
-            continue
-        if max_units is not None and count >= max_units:
-            out.write(f"-- stopped after {max_units} units\n")
-            return 0
-        count += 1
-        pos = unit.index * CQ_STORE_UNIT_SIZE - _file_start_offset(file)
-        note = "  (pre-blank filler)" if unit.pre_blank else ""
-        out.write(f"  {unit.index:>12} {pos:>10}  {unit.commit_log_offset:>16} {unit.size:>10} "
-                  f"{unit.tags_code:>20}{note}\n")
-    return 0
+    problems = 0
+    try:
+        for file, unit in iter_consumequeue(path):
+            if file != current:
+                current = file
+                out.write(f"== consume queue file {file} (first unit {_file_start_offset(file) // CQ_STORE_UNIT_SIZE})\n")
+                out.write(f"  {'queueOffset':>12} {'@file':>10}  {'commitLogOffset':>16} {'size':>10} {'tagsCode':>20}\n")
+            if unit is None:
+                out.write("-- end of written units\n")
+                continue
+            if max_units is not None and count >= max_units:
+                out.write(f"-- stopped after {max_units} units\n")
+                break
+            count += 1
+            pos = unit.index * CQ_STORE_UNIT_SIZE - _file_start_offset(file)
+            note = "  (pre-blank filler)" if unit.pre_blank else ""
+            out.write(f"  {unit.index:>12} {pos:>10}  {unit.commit_log_offset:>16} {unit.size:>10} "
+                      f"{unit.tags_code:>20}{note}\n")
+            if reader is None or unit.pre_blank:
+                continue
+            try:
+                rec = reader.record_at(unit.commit_log_offset)
+            except StoreDumpError as e:
+                problems += 1
+                out.write(f"  !! {e}\n")
+                continue
+            props: dict = rec.value("PROPERTIES")  # type: ignore[assignment]
+            topic, qid, qoff = rec.value("TOPIC"), rec.value("QUEUEID"), rec.value("QUEUEOFFSET")
+            tags = props.get("TAGS")
+            out.write(f"  {'':>12} {'':>10}  -> {topic}-{qid} queueOffset {qoff}, tags {tags!r}, keys "
+                      f"{props.get('KEYS')!r}, stored {human_time(rec.value('STORETIMESTAMP'))}\n")  # type: ignore[arg-type]
+            found = []
+            if queue is not None and (topic, qid) != queue:
+                found.append(f"record belongs to {topic}-{qid}, not {queue[0]}-{queue[1]}")
+            if qoff != unit.index:
+                found.append(f"record's QUEUEOFFSET {qoff} is not the unit's {unit.index}")
+            if rec.total_size != unit.size:
+                found.append(f"record is {rec.total_size} bytes, the unit says {unit.size}")
+            if "DELAY" not in props and unit.tags_code != tags_string2tags_code(tags):
+                found.append(f"tagsCode {unit.tags_code} is not the hash of {tags!r}")
+            for f in found:
+                problems += 1
+                out.write(f"  !! {f}\n")
+    finally:
+        if reader is not None:
+            reader.close()
+    return problems
 
 
 def _index_geometry(size: int, hash_slot_num: int | None, index_num: int | None) -> tuple[int, int]:
@@ -500,6 +575,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     p = sub.add_parser("consumequeue", help="consume-queue file or queue directory")
     p.add_argument("path")
     p.add_argument("--max", type=int, default=None, help="stop after N units")
+    p.add_argument("--commitlog", default=None,
+                   help="commit-log directory: show and check the record each unit points at")
     p = sub.add_parser("index", help="index file")
     p.add_argument("path")
     p.add_argument("--slots", type=int, default=None, help="maxHashSlotNum it was written with (5000000)")
@@ -514,7 +591,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
             problems = dump_commitlog(args.path, out, max_records=args.max, show_hex=args.hex,
                                       show_body=args.body, start_offset=args.offset)
         elif args.kind == "consumequeue":
-            problems = dump_consumequeue(args.path, out, max_units=args.max)
+            problems = dump_consumequeue(args.path, out, max_units=args.max, commitlog=args.commitlog)
         elif args.kind == "index":
             problems = dump_index(args.path, out, hash_slot_num=args.slots, index_num=args.entries,
                                   max_entries=args.max, show_slots=args.show_slots)

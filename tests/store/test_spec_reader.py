@@ -139,3 +139,23 @@ def test_store_dump_walks_what_the_store_wrote(written, tmp_path):
     assert store_dump.main(["index", index_file, "--slots", str(config.max_hash_slot_num)], out=out) == 0
     out = io.StringIO()
     assert store_dump.main(["checkpoint", os.path.join(str(tmp_path), "checkpoint")], out=out) == 0
+
+
+def test_store_dump_follows_units_into_the_commit_log_and_flags_a_mismatch(written, tmp_path, capsys):
+    config, sent, results, _ = written
+    qdir = os.path.join(str(tmp_path), "consumequeue", "TopicY", "2")
+    cl = os.path.join(str(tmp_path), "commitlog")
+    out = io.StringIO()
+    assert store_dump.main(["consumequeue", qdir, "--commitlog", cl], out=out) == 0
+    text = out.getvalue()
+    assert text.count("-> TopicY-2 queueOffset ") == sum(1 for s in sent if s[0] == "TopicY" and s[1] == 2)
+    # point unit 3 at another queue's record: the dump says so and exits 1
+    first = os.path.join(qdir, sorted(os.listdir(qdir))[0])
+    other = next(r.wrote_offset for s, r in zip(sent, results) if s[0] == "TopicX")
+    with open(first, "r+b") as f:
+        f.seek(3 * 20)
+        f.write(other.to_bytes(8, "big"))
+    out = io.StringIO()
+    assert store_dump.main(["consumequeue", qdir, "--commitlog", cl], out=out) == 1
+    assert "!! record belongs to TopicX-" in out.getvalue()
+    assert "not the unit's 3" in out.getvalue()
