@@ -1,0 +1,1 @@
+"""Request processors (Java ``org.apache.rocketmq.namesrv.processor``; book A10.3)."""
