@@ -3,12 +3,13 @@ consume queue, B4.5.3 index, B4.5.4 checkpoint).
 
     python -m rocketmq_ref.tools.store_dump commitlog   STORE/commitlog[/00000000000000000000]
     python -m rocketmq_ref.tools.store_dump consumequeue STORE/consumequeue/TopicTest/0 [--commitlog STORE/commitlog]
-    python -m rocketmq_ref.tools.store_dump index       STORE/index/20240101120000000
+    python -m rocketmq_ref.tools.store_dump index       STORE/index/20240101120000000 [--key 'TopicTest#k1']
     python -m rocketmq_ref.tools.store_dump checkpoint  STORE/checkpoint
 
 Each field is printed with its position (absolute file offset and offset inside the record), its
-value and, with ``--hex``, its raw bytes.  The reader is written from the file layouts alone (it shares
-no code with the store that writes them), so it doubles as a check of what the store wrote.  A
+value and, with ``--hex``, its raw bytes.  The layouts are read here from the spec alone (only the
+key hash and tags hash come from the store's helpers), so the tool doubles as a check of what the
+store wrote; ``consumequeue --commitlog`` and ``index --key`` follow the links between files.  A
 truncated or corrupt file prints everything valid before the damage, then a line saying what is wrong
 and where, and the tool exits with status 1.
 """
@@ -485,7 +486,9 @@ def _index_geometry(size: int, hash_slot_num: int | None, index_num: int | None)
 
 
 def dump_index(path: str, out: TextIO, *, hash_slot_num: int | None = None, index_num: int | None = None,
-               max_entries: int | None = None, show_slots: bool = False) -> int:
+               max_entries: int | None = None, show_slots: bool = False, key: str | None = None) -> int:
+    """Print header and entries; with ``key`` (``topic#key``) only that key's slot chain, newest first,
+    as ``IndexFile#selectPhyOffset`` walks it.  Returns the number of problems found."""
     mapping = _open_map(path)
     try:
         size = len(mapping)
@@ -513,6 +516,8 @@ def dump_index(path: str, out: TextIO, *, hash_slot_num: int | None = None, inde
                         problems += 1
                         out.write(f"  !! slot {s} points at entry {v}, outside 1..{index_count - 1}\n")
         base = INDEX_HEADER_SIZE + slots * 4
+        if key is not None:
+            return problems + _dump_chain(mapping, out, key, slots, index_count, bt)
         out.write("-- entries\n")
         out.write(f"  {'#':>9} {'@file':>12} {'keyHash':>11} {'slot':>9} {'phyOffset':>14} {'timeDiff(s)':>11} "
                   f"{'prevIndex':>9}  storeTime\n")
@@ -533,6 +538,33 @@ def dump_index(path: str, out: TextIO, *, hash_slot_num: int | None = None, inde
     finally:
         if isinstance(mapping, mmap.mmap):
             mapping.close()
+
+
+def _dump_chain(mapping, out: TextIO, key: str, slots: int, index_count: int, begin_timestamp: int) -> int:
+    from rocketmq_ref.store.index.index_file import index_key_hash_method
+
+    key_hash = index_key_hash_method(key)
+    slot = key_hash % slots
+    head = struct.unpack_from(">i", mapping, INDEX_HEADER_SIZE + slot * 4)[0]
+    out.write(f"-- key {key!r}: keyHash {key_hash}, slot {slot} @{INDEX_HEADER_SIZE + slot * 4} -> {head}\n")
+    base = INDEX_HEADER_SIZE + slots * 4
+    n, seen, problems = head, set(), 0
+    while 0 < n < index_count:
+        if n in seen:
+            problems += 1
+            out.write(f"  !! the chain loops back to entry {n}\n")
+            break
+        seen.add(n)
+        h, phy, diff, prev = struct.unpack_from(">iqii", mapping, base + n * 20)
+        mark = "MATCH" if h == key_hash else "other key"
+        when = human_time(begin_timestamp + diff * 1000) if begin_timestamp > 0 else "-"
+        out.write(f"  entry {n:>9} @{base + n * 20:<12} keyHash {h:>11} phyOffset {phy:>14} {when}  "
+                  f"prev {prev:<9} {mark}\n")
+        n = prev
+    if head and not seen:
+        problems += 1
+        out.write(f"  !! slot points at entry {head}, outside 1..{index_count - 1}\n")
+    return problems
 
 
 def dump_checkpoint(path: str, out: TextIO) -> int:
@@ -583,6 +615,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     p.add_argument("--entries", type=int, default=None, help="maxIndexNum it was written with (20000000)")
     p.add_argument("--max", type=int, default=None, help="stop after N entries")
     p.add_argument("--show-slots", action="store_true", help="list the used hash slots too")
+    p.add_argument("--key", default=None, help="walk one key's slot chain: TOPIC#KEY (or TOPIC#UNIQ_KEY)")
     p = sub.add_parser("checkpoint", help="checkpoint file")
     p.add_argument("path")
     args = parser.parse_args(argv)
@@ -594,7 +627,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
             problems = dump_consumequeue(args.path, out, max_units=args.max, commitlog=args.commitlog)
         elif args.kind == "index":
             problems = dump_index(args.path, out, hash_slot_num=args.slots, index_num=args.entries,
-                                  max_entries=args.max, show_slots=args.show_slots)
+                                  max_entries=args.max, show_slots=args.show_slots, key=args.key)
         else:
             problems = dump_checkpoint(args.path, out)
     except StoreDumpError as e:

@@ -189,3 +189,17 @@ def test_commitlog_dump_from_an_offset_follows_a_consume_queue_unit(tmp_path, ca
     assert "corrupt record" in capsys.readouterr().err
     code, _ = _run("commitlog", str(tmp_path / "commitlog"), "--offset", str(10 * FILE))
     assert code == 1 and "no commit-log file holds offset" in capsys.readouterr().err
+
+
+def test_index_dump_walks_one_key_chain(tmp_path):
+    path = str(tmp_path / "20240101120000000")
+    f = IndexFile(path, 8, 10)
+    for n, key in enumerate(["T#a", "T#b", "T#a", "T#c", "T#a"]):
+        f.put_key(key, 100 * (n + 1), 1_700_000_000_000 + n * 1000)
+    f.flush()
+    f.close()
+    code, text = _run("index", path, "--slots", "8", "--key", "T#a")
+    assert code == 0, text
+    chain = [line for line in text.splitlines() if line.strip().startswith("entry")]
+    matches = [line.split("phyOffset")[1].split()[0] for line in chain if line.endswith("MATCH")]
+    assert matches == ["500", "300", "100"]  # newest first, as the broker's query walks it
