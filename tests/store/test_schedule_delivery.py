@@ -121,14 +121,14 @@ def test_restart_resumes_from_saved_offsets_without_redelivery(tmp_path):
 
 def test_a_slave_does_not_deliver(tmp_path):
     from rocketmq_ref.store.config.broker_role import BrokerRole
-    config = small_config(tmp_path, message_delay_level="1s")
+    config = small_config(tmp_path, message_delay_level="2s")
     store = open_store(config)
     try:
         store.put_message(new_msg("TopicTest", b"x", 0, properties={"DELAY": "1"}))
         wait_dispatched(store)
         store.handle_schedule_message_service(BrokerRole.SLAVE)  # role change to slave stops the timers
         assert not store.get_schedule_message_service().is_started()
-        time.sleep(1.5)
+        time.sleep(2.5)  # past the delivery time
         assert store.get_max_offset_in_queue("TopicTest", 0) == 0
     finally:
         store.shutdown()
