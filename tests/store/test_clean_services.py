@@ -1,7 +1,6 @@
 """CleanCommitLogService / CleanConsumeQueueService: delete only what retention allows (B4.9)."""
 from __future__ import annotations
 
-import datetime
 import os
 import time
 
@@ -39,8 +38,8 @@ class _CommitLog:
 
 
 def _part_store(root: str) -> PartStore:
-    other_hour = (datetime.datetime.now().hour + 12) % 24
-    config = dict(delete_when=f"{other_hour:02d}", file_reserved_time=1, delete_commit_log_files_interval=0,
+    # no hour is "time to delete" unless a test says so
+    config = dict(delete_when="24", file_reserved_time=1, delete_commit_log_files_interval=0,
                   delete_consume_queue_files_interval=0, max_hash_slot_num=16, max_index_num=6)
     store = PartStore(root, **config)
     store.commit_log = _CommitLog(store.config.get_store_path_commit_log())
@@ -85,7 +84,7 @@ def test_nothing_is_deleted_outside_delete_when_with_room_on_disk(store):
 
 def test_at_delete_when_only_files_past_retention_go_and_never_the_newest(store):
     _make_files(store, 4, [5, 3, 0.2, 5])  # the third is young; the last is newest by position
-    store.config.delete_when = f"{datetime.datetime.now().hour:02d}"
+    store.config.delete_when = ";".join(f"{h:02d}" for h in range(24))
     svc = CleanCommitLogService(store, disk_usage=_usage(0.10))
     assert svc.run() == 2
     # deletion stops at the first young file even though a later one is old
@@ -137,7 +136,7 @@ def test_manual_request_deletes_expired_files_for_twenty_rounds(store):
 
 def test_a_file_held_by_a_reader_is_not_removed_until_released(store):
     _make_files(store, 3, [5, 5, 0.1])
-    store.config.delete_when = f"{datetime.datetime.now().hour:02d}"
+    store.config.delete_when = ";".join(f"{h:02d}" for h in range(24))
     first = store.commit_log.mapped_file_queue.get_first_mapped_file()
     reader = first.select_mapped_buffer(0, 16)
     assert reader is not None

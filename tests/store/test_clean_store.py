@@ -2,7 +2,6 @@
 index follow the commit log's new min offset, readers see OFFSET_TOO_SMALL, a held file waits."""
 from __future__ import annotations
 
-import datetime
 import os
 import time
 
@@ -19,9 +18,9 @@ def _age(path: str, hours: float) -> None:
 
 
 def _config(tmp_path, **kw):
-    now_hour = f"{datetime.datetime.now().hour:02d}"
+    every_hour = ";".join(f"{h:02d}" for h in range(24))  # always "time to delete"
     return small_config(tmp_path, mapped_file_size_commit_log=CL, mapped_file_size_consume_queue=20 * 20,
-                        max_hash_slot_num=64, max_index_num=60, delete_when=now_hour, file_reserved_time=1,
+                        max_hash_slot_num=64, max_index_num=60, delete_when=every_hour, file_reserved_time=1,
                         delete_commit_log_files_interval=0, delete_consume_queue_files_interval=0, **kw)
 
 
