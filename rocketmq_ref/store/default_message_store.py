@@ -924,8 +924,6 @@ class DefaultMessageStore(MessageStore):
         self.schedule_message_service.build_running_stats(result)
         result["commitLogMinOffset"] = str(self.get_min_phy_offset())
         result["commitLogMaxOffset"] = str(self.get_max_phy_offset())
-        result["dispatchBehindBytes"] = str(self.dispatch_behind_bytes())
-        result["runningFlags"] = str(self.running_flags.flag_bits)
         return result
 
     def get_running_data_info(self) -> str:
