@@ -118,6 +118,9 @@ class NamesrvController:
 
     def register_processor(self) -> None:
         assert self.remoting_server is not None
+        if self.namesrv_config.cluster_test:
+            log.warning("clusterTest=true: ClusterTestRequestProcessor (fall back to the product "
+                        "environment's name server) is not implemented; serving normally")
         processor = DefaultRequestProcessor(self)
         self.remoting_server.register_default_processor(processor, self.remoting_executor)
         self.remoting_server.register_processor(RequestCode.GET_ROUTEINFO_BY_TOPIC,
