@@ -7,7 +7,7 @@ Every end-to-end test in the project starts its name servers, brokers and tools 
     def test_route(process_factory, tmp_path):
         port = free_port()
         ns = process_factory.start(
-            "rocketmq_ref.namesrv.namesrv_startup", ["-p", ...],
+            "rocketmq_ref.namesrv.namesrv_startup", ["-l", str(port), "-o", "bindAddress=127.0.0.1"],
             name="namesrv", ready_line="The Name Server boot success", ready_port=port)
         ...            # ns.pid, ns.log_path, ns.log_text(), ns.kill() (kill -9), ns.stop()
 
