@@ -223,3 +223,28 @@ def test_index_file_answers_like_a_list(tmp_path_factory, puts, window):
                 expected.append(off)
         assert got == expected, (key, got, expected)
     f.mapped_file.close()
+
+
+def test_load_skips_files_that_are_not_index_files(store):
+    service = IndexService(store)
+    service.build_index(_Req("T", 100, T0, keys="k"))
+    service.shutdown()
+    with open(os.path.join(service.store_path, "notes.txt"), "w") as f:
+        f.write("not an index file")
+    again = IndexService(store)
+    assert again.load(True)
+    assert len(again.index_file_list) == 1
+    assert again.query_offset("T", "k", 32, 0, T0 + 1).phy_offsets == [100]
+    again.shutdown()
+
+
+def test_unwritable_index_directory_marks_the_store_index_error(store, monkeypatch):
+    monkeypatch.setattr("rocketmq_ref.store.index.index_service.time.sleep", lambda s: None)
+    service = IndexService(store)
+    os.makedirs(os.path.dirname(service.store_path), exist_ok=True)
+    with open(service.store_path, "w") as f:  # a file where the index directory should be
+        f.write("x")
+    service.build_index(_Req("T", 100, T0, keys="k"))
+    assert store.flags.is_index_file_error()
+    assert not store.flags.is_writeable()
+    assert service.index_file_list == []
