@@ -158,3 +158,19 @@ def test_async_delivery_settles_in_order_and_resends_after_failures(tmp_path):
         assert not svc.deliver_pending_table[1]
     finally:
         store.shutdown()
+
+
+def test_a_parked_half_message_is_discarded_not_delivered(tmp_path, spans):
+    store = open_store(small_config(tmp_path, message_delay_level="1s"))
+    try:
+        store.put_message(new_msg("RMQ_SYS_TRANS_HALF_TOPIC", b"half", 0, properties={"DELAY": "1"}))
+        store.put_message(new_msg("TopicTest", b"normal", 0, properties={"DELAY": "1"}))
+        msgs = _wait_for(store, "TopicTest", 0, 1)
+        assert [m.body for m in msgs] == [b"normal"]
+        assert store.get_max_offset_in_queue("RMQ_SYS_TRANS_HALF_TOPIC", 0) == 0
+        deliveries = [s for s in spans.get_finished_spans() if s.name == "ScheduleMessageService.deliver"]
+        half = [s for s in deliveries if s.attributes["messaging.destination.name"] == "RMQ_SYS_TRANS_HALF_TOPIC"]
+        assert len(half) == 1 and not half[0].status.is_ok
+        assert store.get_schedule_message_service().offset_table[1] == 2
+    finally:
+        store.shutdown()
