@@ -268,7 +268,7 @@ class MappedFile(ReferenceResource):
             if pos < 0 or pos >= read_position:
                 return None
             size = read_position - pos
-        elif pos < 0 or pos + size > read_position:
+        elif pos < 0 or size < 0 or pos + size > read_position:
             log.debug("selectMappedBuffer request pos invalid, request pos: %d, size: %d, "
                       "fileFromOffset: %d", pos, size, self.file_from_offset)
             return None

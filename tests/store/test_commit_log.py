@@ -8,6 +8,8 @@ import struct
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rocketmq_ref.common.message import message_decoder
 from rocketmq_ref.common.message.message import Message
@@ -299,3 +301,42 @@ def test_concurrent_putters_get_distinct_consecutive_queue_offsets(store):
     assert sorted(offsets) == list(range(200))
     wait_dispatched(store)
     assert store.get_max_offset_in_queue("Conc", 0) == 200
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(min_size=0, max_size=400), pos=st.integers(0, 64), check_crc=st.booleans())
+def test_checker_never_raises_on_garbage(store, data, pos, check_crc):
+    res = store.commit_log.check_message_and_return_size(memoryview(data), pos, check_crc)
+    assert isinstance(res.success, bool) and isinstance(res.msg_size, int)
+    if res.success and res.msg_size > 0:
+        assert pos + res.msg_size <= len(data)
+
+
+@pytest.fixture
+def twenty_records(store):
+    for i in range(20):
+        store.put_message(new_msg("Fz", b"body-%d" % i * 7, i % 3))
+    sbr = store.commit_log.get_data(0)
+    data = bytes(sbr.byte_buffer)
+    sbr.release()
+    return data
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(flips=st.lists(st.tuples(st.integers(0, 10_000), st.integers(1, 255)), max_size=5))
+def test_checker_on_corrupted_records_finds_only_whole_valid_prefixes(store, twenty_records, flips):
+    data = bytearray(twenty_records)
+    for at, x in flips:
+        data[at % len(data)] ^= x
+    cl = store.commit_log
+    pos = 0
+    view = memoryview(bytes(data))
+    while pos < len(view):
+        res = cl.check_message_and_return_size(view, pos, True)
+        if not res.success or res.msg_size <= 0:
+            break
+        assert message_decoder.decode(view, pos, decompress_body=False).store_size == res.msg_size
+        pos += res.msg_size
+    assert pos <= len(view)
+    if not flips:
+        assert pos == len(view)
