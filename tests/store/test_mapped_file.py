@@ -213,3 +213,38 @@ def test_preallocated_file_reserves_its_blocks_up_front(tmp_path):
     finally:
         sparse.close()
         full.close()
+
+
+def test_warm_up_touches_every_page_and_survives_a_refused_mlock(tmp_path):
+    from rocketmq_ref.store.config import FlushDiskType
+    mf = MappedFile(str(tmp_path / "00000000000000000000"), 64 * OS_PAGE_SIZE)
+    try:
+        assert os.stat(mf.file_name).st_blocks == 0
+        mf.warm_mapped_file(FlushDiskType.SYNC_FLUSH, 16)
+        assert os.stat(mf.file_name).st_blocks * 512 >= 64 * OS_PAGE_SIZE
+        assert mf.get_wrote_position() == 0  # warming writes no data
+    finally:
+        mf.munlock()
+        mf.close()
+
+
+def test_allocation_fails_fast_when_the_pool_is_empty(tmp_path):
+    cfg = MessageStoreConfig(store_path_root_dir=str(tmp_path), mapped_file_size_commit_log=4096,
+                             transient_store_pool_enable=True, transient_store_pool_size=1,
+                             fast_fail_if_no_buffer_in_store_pool=True)
+    pool = TransientStorePool(cfg)
+    pool.init()
+    svc = AllocateMappedFileService(cfg, pool)
+    svc.start()
+    try:
+        q = MappedFileQueue(str(tmp_path / "commitlog"), 4096, svc)
+        first = q.get_last_mapped_file(0)
+        assert first is not None and first.write_buffer is not None
+        first.append_message_bytes(b"x" * 4096)
+        # the only buffer is taken: the next file is refused (the put says CREATE_MAPEDFILE_FAILED)
+        assert q.get_last_mapped_file(0) is None
+        assert q.mapped_files == [first] and pool.available_buffer_nums() == 0
+    finally:
+        svc.shutdown()
+        q.close()
+        pool.destroy()
