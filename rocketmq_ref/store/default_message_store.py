@@ -372,9 +372,10 @@ class DefaultMessageStore(MessageStore):
             if self.ha_service is not None:
                 self.ha_service.shutdown()
             self.store_stats_service.shutdown()
-            self.index_service.shutdown()
             self.commit_log.shutdown()
             self.reput_message_service.shutdown()
+            # after dispatch stopped (Java's IndexService.shutdown does nothing; ours unmaps)
+            self.index_service.shutdown()
             self.flush_consume_queue_service.shutdown()
             self.allocate_mapped_file_service.shutdown()
             if self.store_checkpoint is not None:
