@@ -1,7 +1,9 @@
 """ConsumeQueue: the per topic-queue index of 20-byte units into the commit log (Java
 ``org.apache.rocketmq.store.ConsumeQueue``; books A5.2, B4.5.2, B4.6.1, B4.7).
 
-Unit = commitLogOffset int64, msgSize int32, tagsCode int64, big-endian.  Unit ``n`` of the queue sits
+Unit = commitLogOffset int64, msgSize int32, tagsCode int64, big-endian.  With ``enableConsumeQueueExt``
+the tags code is an address into the queue's ``ConsumeQueueExt`` (real tags code, store time, filter
+bit map); ``get_ext`` resolves it.  Unit ``n`` of the queue sits
 at byte ``n * 20`` of the queue, in the file named by its first byte (``consumequeue/<topic>/<queueId>/
 <20-digit offset>``), files of ``mappedFileSizeConsumeQueue`` bytes (300,000 units by default).
 """
@@ -13,6 +15,9 @@ import struct
 import time
 
 from rocketmq_ref.store.config.broker_role import BrokerRole
+from rocketmq_ref.store.config.store_path_config_helper import StorePathConfigHelper
+from rocketmq_ref.store.consume_queue_ext import ConsumeQueueExt, CqExtUnit
+from rocketmq_ref.store.consume_queue_ext import is_ext_addr as _is_ext_addr
 from rocketmq_ref.store.mapped_file import MappedFile
 from rocketmq_ref.store.mapped_file_queue import MappedFileQueue
 from rocketmq_ref.store.select_mapped_buffer_result import SelectMappedBufferResult
@@ -23,8 +28,6 @@ CQ_STORE_UNIT_SIZE = 20
 _UNIT = struct.Struct(">qiq")
 _LONG = struct.Struct(">q")
 _INT_MAX = 0x7FFFFFFF
-# ConsumeQueueExt.MAX_ADDRESS: a tags code at or below it is an address into consumequeue_ext
-MAX_EXT_ADDRESS = -0x80000000 - 1
 PUT_MAX_RETRIES = 30
 
 
@@ -47,11 +50,19 @@ class ConsumeQueue:
         if mapped_file_size % CQ_STORE_UNIT_SIZE:
             raise ValueError(f"mappedFileSizeConsumeQueue {mapped_file_size} is not a multiple of "
                              f"{CQ_STORE_UNIT_SIZE}")
+        self.consume_queue_ext: ConsumeQueueExt | None = None
+        config = default_message_store.get_message_store_config()
+        if config.enable_consume_queue_ext:
+            self.consume_queue_ext = ConsumeQueueExt(
+                topic, queue_id, StorePathConfigHelper.get_store_path_consume_queue_ext(config.store_path_root_dir),
+                config.mapped_file_size_consume_queue_ext, config.bit_map_length_consume_queue_ext)
 
     # -- load and recover (B4.7)
     def load(self) -> bool:
         result = self.mapped_file_queue.load()
         log.info("load consume queue %s-%d %s", self.topic, self.queue_id, "OK" if result else "Failed")
+        if self.consume_queue_ext is not None:
+            result = self.consume_queue_ext.load() and result
         return result
 
     def recover(self) -> None:
@@ -64,8 +75,10 @@ class ConsumeQueue:
         mapped_file = mapped_files[index]
         process_offset = mapped_file.get_file_from_offset()
         mapped_file_offset = 0
+        max_ext_addr = 1
         while True:
-            mapped_file_offset = self._valid_prefix(mapped_file, size)
+            mapped_file_offset, ext_addr = self._valid_prefix(mapped_file, size)
+            max_ext_addr = ext_addr if ext_addr != 1 else max_ext_addr
             if mapped_file_offset == size:
                 index += 1
                 if index >= len(mapped_files):
@@ -84,19 +97,27 @@ class ConsumeQueue:
         self.mapped_file_queue.set_flushed_where(process_offset)
         self.mapped_file_queue.set_committed_where(process_offset)
         self.mapped_file_queue.truncate_dirty_files(process_offset)
+        if self.consume_queue_ext is not None:
+            self.consume_queue_ext.recover()
+            log.info("Truncate consume queue extend file by max %d", max_ext_addr)
+            self.consume_queue_ext.truncate_by_max_address(max_ext_addr)
 
-    def _valid_prefix(self, mapped_file: MappedFile, limit: int) -> int:
-        """Bytes of leading units with ``offset >= 0 and size > 0``; updates ``max_physic_offset``."""
+    def _valid_prefix(self, mapped_file: MappedFile, limit: int) -> tuple[int, int]:
+        """Bytes of leading units with ``offset >= 0 and size > 0`` and the last ext address among
+        them (1 when none); updates ``max_physic_offset``."""
         buf = mapped_file.get_mapped_byte_buffer()
         valid = 0
+        max_ext_addr = 1
         for i in range(0, limit, CQ_STORE_UNIT_SIZE):
-            offset, size, _tags = _UNIT.unpack_from(buf, i)
+            offset, size, tags = _UNIT.unpack_from(buf, i)
             if offset >= 0 and size > 0:
                 valid = i + CQ_STORE_UNIT_SIZE
                 self.max_physic_offset = offset + size
+                if _is_ext_addr(tags):
+                    max_ext_addr = tags
             else:
                 break
-        return valid
+        return valid, max_ext_addr
 
     # -- lookup by time (Java getOffsetInQueueByTime)
     def get_offset_in_queue_by_time(self, timestamp: int) -> int:
@@ -157,35 +178,47 @@ class ConsumeQueue:
         recovery scan finds them valid again (pointing at whatever the commit log writes there
         next); the dropped units are zeroed here, as a fresh file would have them.
         """
-        size = self.mapped_file_size
         self.max_physic_offset = phy_offset
+        max_ext_addr = self._truncate_units(phy_offset)
+        if self.consume_queue_ext is not None:
+            # Java truncates the ext only when every file went; here after any cut
+            self.consume_queue_ext.truncate_by_max_address(max_ext_addr)
+
+    def _truncate_units(self, phy_offset: int) -> int:
+        """The unit part of ``truncate_dirty_logic_files``; returns the last ext address kept (or 1)."""
+        size = self.mapped_file_size
+        max_ext_addr = 1
         while True:
             mapped_file = self.mapped_file_queue.get_last_mapped_file()
             if mapped_file is None:
-                return
+                return max_ext_addr
             buf = mapped_file.get_mapped_byte_buffer()
             self._set_positions(mapped_file, 0)
             for i in range(0, size, CQ_STORE_UNIT_SIZE):
-                offset, unit_size, _tags = _UNIT.unpack_from(buf, i)
+                offset, unit_size, tags = _UNIT.unpack_from(buf, i)
                 if i == 0:
                     if unit_size <= 0:
-                        return  # an empty file (Java would keep a zero unit here)
+                        return max_ext_addr  # an empty file (Java would keep a zero unit here)
                     if offset >= phy_offset:
                         self.mapped_file_queue.delete_last_mapped_file()
                         break  # and look at the file before it
                     self._set_positions(mapped_file, CQ_STORE_UNIT_SIZE)
                     self.max_physic_offset = offset + unit_size
+                    if _is_ext_addr(tags):
+                        max_ext_addr = tags
                 elif offset >= 0 and unit_size > 0:
                     if offset >= phy_offset:
                         self._zero_dropped_units(mapped_file, i)
-                        return
+                        return max_ext_addr
                     pos = i + CQ_STORE_UNIT_SIZE
                     self._set_positions(mapped_file, pos)
                     self.max_physic_offset = offset + unit_size
+                    if _is_ext_addr(tags):
+                        max_ext_addr = tags
                     if pos == size:
-                        return
+                        return max_ext_addr
                 else:
-                    return
+                    return max_ext_addr
 
     def _zero_dropped_units(self, mapped_file: MappedFile, pos: int) -> None:
         buf = mapped_file.get_mapped_byte_buffer()
@@ -218,7 +251,10 @@ class ConsumeQueue:
 
     # -- flush and clean-up (B4.8, B4.9)
     def flush(self, flush_least_pages: int) -> bool:
-        return self.mapped_file_queue.flush(flush_least_pages)
+        result = self.mapped_file_queue.flush(flush_least_pages)
+        if self.consume_queue_ext is not None:
+            result = self.consume_queue_ext.flush(flush_least_pages) and result
+        return result
 
     def delete_expired_file(self, offset: int) -> int:
         """Delete files whose last unit points below commit-log min offset ``offset``."""
@@ -230,22 +266,24 @@ class ConsumeQueue:
         """Move ``min_logic_offset`` to the first unit of the first file still pointing at or above
         the commit log's min offset."""
         mapped_file = self.mapped_file_queue.get_first_mapped_file()
-        if mapped_file is None:
-            return
-        result = mapped_file.select_mapped_buffer(0)
-        if result is None:
-            return
-        try:
-            buf = result.byte_buffer
-            for i in range(0, result.size - CQ_STORE_UNIT_SIZE + 1, CQ_STORE_UNIT_SIZE):
-                offset_py = _LONG.unpack_from(buf, i)[0]
-                if offset_py >= phy_min_offset:
-                    self.min_logic_offset = mapped_file.get_file_from_offset() + i
-                    log.info("Compute logical min offset: %d, topic: %s, queueId: %d",
-                             self.get_min_offset_in_queue(), self.topic, self.queue_id)
-                    break
-        finally:
-            result.release()
+        min_ext_addr = 1
+        result = mapped_file.select_mapped_buffer(0) if mapped_file is not None else None
+        if result is not None:
+            try:
+                buf = result.byte_buffer
+                for i in range(0, result.size - CQ_STORE_UNIT_SIZE + 1, CQ_STORE_UNIT_SIZE):
+                    offset_py, _size, tags = _UNIT.unpack_from(buf, i)
+                    if offset_py >= phy_min_offset:
+                        self.min_logic_offset = mapped_file.get_file_from_offset() + i
+                        log.info("Compute logical min offset: %d, topic: %s, queueId: %d",
+                                 self.get_min_offset_in_queue(), self.topic, self.queue_id)
+                        if _is_ext_addr(tags):
+                            min_ext_addr = tags
+                        break
+            finally:
+                result.release()
+        if self.consume_queue_ext is not None:
+            self.consume_queue_ext.truncate_by_min_address(min_ext_addr)
 
     def get_min_offset_in_queue(self) -> int:
         return self.min_logic_offset // CQ_STORE_UNIT_SIZE
@@ -260,8 +298,17 @@ class ConsumeQueue:
         for i in range(PUT_MAX_RETRIES):
             if not can_write:
                 break
+            tags_code = request.tags_code
+            if self.consume_queue_ext is not None and store.get_message_store_config().enable_consume_queue_ext:
+                ext_addr = self.consume_queue_ext.put(
+                    CqExtUnit(request.tags_code, request.store_timestamp, request.bit_map))
+                if _is_ext_addr(ext_addr):
+                    tags_code = ext_addr
+                else:
+                    log.warning("Save consume queue extend fail, So just save tagsCode! topic:%s, queueId:%d, "
+                                "offset:%d", self.topic, self.queue_id, request.commit_log_offset)
             if self.put_message_position_info(request.commit_log_offset, request.msg_size,
-                                              request.tags_code, request.consume_queue_offset):
+                                              tags_code, request.consume_queue_offset):
                 config = store.get_message_store_config()
                 checkpoint = store.get_store_checkpoint()
                 if config.broker_role == BrokerRole.SLAVE or config.enable_d_leger_commit_log:
@@ -325,6 +372,12 @@ class ConsumeQueue:
                 return mapped_file.select_mapped_buffer(offset % self.mapped_file_size)
         return None
 
+    def get_ext(self, address: int) -> CqExtUnit | None:
+        """The ext unit a unit's tags code points at (None without ext or for a plain tags code)."""
+        if self.consume_queue_ext is None:
+            return None
+        return self.consume_queue_ext.get(address)
+
     def roll_next_file(self, index: int) -> int:
         """The first queue offset of the file after the one holding ``index``."""
         total_units_in_file = self.mapped_file_size // CQ_STORE_UNIT_SIZE
@@ -361,15 +414,21 @@ class ConsumeQueue:
         self.max_physic_offset = -1
         self.min_logic_offset = 0
         self.mapped_file_queue.destroy()
+        if self.consume_queue_ext is not None:
+            self.consume_queue_ext.destroy()
 
     def close(self) -> None:
         """Unmap without deleting (process shutdown)."""
         self.mapped_file_queue.close()
+        if self.consume_queue_ext is not None:
+            self.consume_queue_ext.close()
 
     def check_self(self) -> None:
         self.mapped_file_queue.check_self()
+        if self.consume_queue_ext is not None:
+            self.consume_queue_ext.check_self()
 
     @staticmethod
     def is_ext_addr(tags_code: int) -> bool:
         """Java ``ConsumeQueueExt.isExtAddr``: a tags code this negative is an ext-file address."""
-        return tags_code <= MAX_EXT_ADDRESS
+        return _is_ext_addr(tags_code)

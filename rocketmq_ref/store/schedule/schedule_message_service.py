@@ -331,9 +331,14 @@ class DeliverDelayedMessageTimerTask(ServiceThread):
             while i < size and service.is_started():
                 offset_py, size_py, tags_code = _UNIT.unpack_from(buf, i)
                 if cq.is_ext_addr(tags_code):
-                    # no consume-queue ext here: recompute the delivery time from the record
-                    store_time = store.get_commit_log().pickup_store_timestamp(offset_py, size_py)
-                    tags_code = service.compute_deliver_timestamp(self.delay_level, store_time)
+                    ext = cq.get_ext(tags_code)
+                    if ext is not None:
+                        tags_code = ext.tags_code
+                    else:  # the ext unit is gone: recompute the delivery time from the record
+                        log.error("[BUG] can't find consume queue extend file content!addr=%d, offsetPy=%d, "
+                                  "sizePy=%d", tags_code, offset_py, size_py)
+                        store_time = store.get_commit_log().pickup_store_timestamp(offset_py, size_py)
+                        tags_code = service.compute_deliver_timestamp(self.delay_level, store_time)
                 now = int(time.time() * 1000)
                 deliver_timestamp = self.correct_deliver_timestamp(now, tags_code)
                 next_offset = self.offset + i // CQ_STORE_UNIT_SIZE
