@@ -42,6 +42,7 @@ class IndexService:
         self.store_path = StorePathConfigHelper.get_store_path_index(config.store_path_root_dir)
         self.index_file_list: list[IndexFile] = []
         self._lock = threading.RLock()
+        self._flush_threads: list[threading.Thread] = []  # FlushIndexFileThreads, joined at shutdown
 
     def load(self, last_exit_ok: bool) -> bool:
         """Map every index file; after a crash drop files newer than the checkpoint's
@@ -187,7 +188,9 @@ class IndexService:
                 return None
             self.index_file_list.append(index_file)
         if prev is not None:
-            threading.Thread(target=self.flush, args=(prev,), name="FlushIndexFileThread", daemon=True).start()
+            flusher = threading.Thread(target=self.flush, args=(prev,), name="FlushIndexFileThread", daemon=True)
+            self._flush_threads = [t for t in self._flush_threads if t.is_alive()] + [flusher]
+            flusher.start()
         return index_file
 
     def _new_file_name(self) -> str:
@@ -216,6 +219,9 @@ class IndexService:
 
     def shutdown(self) -> None:
         """Force and unmap every file (Java leaves them to the page cache and the JVM's exit)."""
+        for flusher in self._flush_threads:
+            flusher.join(5.0)
+        self._flush_threads = []
         with self._lock:
             for f in self.index_file_list:
                 f.flush()
