@@ -92,7 +92,13 @@ class IndexService:
                 deleted += 1
             return deleted
 
+    def _join_flushers(self) -> None:
+        for flusher in self._flush_threads:
+            flusher.join(5.0)
+        self._flush_threads = []
+
     def destroy(self) -> None:
+        self._join_flushers()
         with self._lock:
             for f in self.index_file_list:
                 f.destroy(3000)
@@ -219,9 +225,7 @@ class IndexService:
 
     def shutdown(self) -> None:
         """Force and unmap every file (Java leaves them to the page cache and the JVM's exit)."""
-        for flusher in self._flush_threads:
-            flusher.join(5.0)
-        self._flush_threads = []
+        self._join_flushers()
         with self._lock:
             for f in self.index_file_list:
                 f.flush()
