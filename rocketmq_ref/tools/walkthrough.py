@@ -1,0 +1,165 @@
+"""Run, record and debug the walkthroughs behind the docs' flow pages (no Java twin).
+
+    python -m rocketmq_ref.tools.walkthrough list
+    python -m rocketmq_ref.tools.walkthrough run <name-or-section-id>     # writes traces/<name>.jsonl
+    python -m rocketmq_ref.tools.walkthrough debug <name-or-section-id>   # waits for an editor
+    python -m rocketmq_ref.tools.walkthrough debug <name-or-section-id> --pdb
+    python -m rocketmq_ref.tools.walkthrough vscode                      # writes .vscode/launch.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pdb
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rocketmq_ref.common.otlp_json import read_spans
+from rocketmq_ref.tools.walkthrough_model import (ROOT, ResolvedStop, SpanTree, Walkthrough,
+                                                  WalkthroughError, discover, find, resolve_stops)
+
+DEFAULT_PORT = 5678
+LAUNCH_JSON = ROOT / ".vscode" / "launch.json"
+# ids for the breakpoints this tool installs; the editor's own start at 0
+_BREAKPOINT_ID_BASE = 1_000_000
+
+
+def record(w: Walkthrough, path: Path | None = None) -> Path:
+    """Run the scenario with a fresh tracer provider writing OTLP JSON lines to ``path``.
+
+    Processes the scenario starts inherit ``ROCKETMQ_REF_TRACE_FILE`` and append to the same file.
+    """
+    from rocketmq_ref.common.tracing_setup import ENV_TRACE_FILE, configure_tracing
+
+    path = path or w.trace_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    os.environ[ENV_TRACE_FILE] = str(path)
+    provider = configure_tracing(w.service, jsonl_path=str(path))
+    try:
+        w.run_scenario()
+    finally:
+        provider.shutdown()
+        os.environ.pop(ENV_TRACE_FILE, None)
+    return path
+
+
+def describe_stops(stops: Sequence[ResolvedStop]) -> str:
+    return "\n".join(f"  {i}. {s.file}:{s.line}  {s.span}  locals: {', '.join(s.locals) or '-'}"
+                     for i, s in enumerate(stops, 1))
+
+
+def install_breakpoints(stops: Sequence[ResolvedStop]) -> None:
+    """Give the attached debugger (debugpy's pydevd, in this process) a breakpoint per stop.
+
+    An editor that later sends its own breakpoints for one of these files replaces ours in that file.
+    """
+    import pydevd  # type: ignore[import-not-found]  # present once debugpy is listening
+    from _pydevd_bundle.pydevd_api import PyDevdAPI  # type: ignore[import-not-found]
+
+    py_db = pydevd.get_global_debugger()
+    if py_db is None:
+        raise WalkthroughError("no debugger in this process")
+    api = PyDevdAPI()
+    for i, stop in enumerate(stops):
+        result = api.add_breakpoint(py_db, stop.abs_path, "python-line", _BREAKPOINT_ID_BASE + i,
+                                    stop.line, None, "None", None, "NONE", None, False)
+        if result.error_code:
+            raise WalkthroughError(f"breakpoint at {stop.file}:{stop.line} refused "
+                                   f"(pydevd error {result.error_code})")
+
+
+def debug_with_debugpy(w: Walkthrough, stops: Sequence[ResolvedStop], port: int) -> None:
+    import debugpy
+
+    if not debugpy.is_client_connected():  # started from a terminal: wait for an editor
+        debugpy.listen(("127.0.0.1", port))
+        print(f"waiting for a debugger on 127.0.0.1:{port} (VS Code: 'walkthrough: attach')",
+              flush=True)
+        debugpy.wait_for_client()
+    install_breakpoints(stops)
+    w.run_scenario()
+
+
+def debug_with_pdb(w: Walkthrough, stops: Sequence[ResolvedStop]) -> None:
+    """The same stops in a terminal debugger (pdb follows the thread that runs the scenario)."""
+    debugger = pdb.Pdb()
+    for stop in stops:
+        error = debugger.set_break(stop.abs_path, stop.line)
+        if error:
+            raise WalkthroughError(f"pdb refused {stop.file}:{stop.line}: {error}")
+    debugger.rcLines.append("continue")
+    debugger.runcall(w.run_scenario)
+
+
+def launch_configurations(walkthroughs: Sequence[Walkthrough]) -> dict[str, Any]:
+    """The ``.vscode/launch.json`` document: one launch entry per walkthrough, plus an attach."""
+    configs: list[dict[str, Any]] = [{
+        "name": "walkthrough: attach (after `walkthrough debug NAME`)",
+        "type": "debugpy", "request": "attach",
+        "connect": {"host": "127.0.0.1", "port": DEFAULT_PORT}, "justMyCode": False,
+    }]
+    for w in walkthroughs:
+        configs.append({
+            "name": f"walkthrough: {w.name} ({' '.join(w.sections)})",
+            "type": "debugpy", "request": "launch",
+            "module": "rocketmq_ref.tools.walkthrough", "args": ["debug", w.name],
+            "cwd": "${workspaceFolder}", "justMyCode": False,
+            "env": {"PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+        })
+    return {"version": "0.2.0", "configurations": configs}
+
+
+def launch_json_text(walkthroughs: Sequence[Walkthrough]) -> str:
+    return json.dumps(launch_configurations(walkthroughs), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m rocketmq_ref.tools.walkthrough",
+                                     description="Run, record and debug the docs' walkthroughs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="every walkthrough with its section ids")
+    run = sub.add_parser("run", help="run a walkthrough and record traces/<name>.jsonl")
+    run.add_argument("key", help="walkthrough name or one of its section ids")
+    run.add_argument("--out", type=Path, help="write the trace here instead")
+    dbg = sub.add_parser("debug", help="run a walkthrough under a debugger, stopping at its stops")
+    dbg.add_argument("key", help="walkthrough name or one of its section ids")
+    dbg.add_argument("--port", type=int, default=DEFAULT_PORT, help="debugpy port (127.0.0.1)")
+    dbg.add_argument("--pdb", action="store_true", help="use pdb in this terminal instead")
+    sub.add_parser("vscode", help="write .vscode/launch.json with one entry per walkthrough")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "list":
+            for w in discover():
+                print(f"{w.name:28} {' '.join(w.sections):30} {w.title}")
+            return 0
+        if args.command == "vscode":
+            LAUNCH_JSON.parent.mkdir(exist_ok=True)
+            LAUNCH_JSON.write_text(launch_json_text(discover()), encoding="utf-8")
+            print(f"wrote {LAUNCH_JSON.relative_to(ROOT)}")
+            return 0
+        w = find(args.key)
+        if args.command == "run":
+            path = record(w, args.out)
+            spans = read_spans(path)
+            print(SpanTree(spans, w.ignore_spans).text())
+            print(f"{len(spans)} spans -> {os.path.relpath(path)}")
+            return 0
+        stops = resolve_stops(w)
+        print(f"{w.name}: {w.title}\nstops:\n{describe_stops(stops)}", flush=True)
+        if args.pdb:
+            debug_with_pdb(w, stops)
+        else:
+            debug_with_debugpy(w, stops, args.port)
+        return 0
+    except WalkthroughError as e:
+        print(f"walkthrough: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
