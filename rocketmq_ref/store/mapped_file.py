@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("rocketmq_ref.store")
 
 OS_PAGE_SIZE = 1024 * 4
+RESERVE_AHEAD = 16 * 1024 * 1024  # blocks reserved ahead of the writer (preallocate mode)
 _PAGE_MASK = ~(mmap.PAGESIZE - 1)
 
 
@@ -65,10 +66,12 @@ class MappedFile(ReferenceResource):
     def __init__(self, file_name: str, file_size: int,
                  transient_store_pool: TransientStorePool | None = None,
                  preallocate: bool = False) -> None:
-        """Map ``file_name`` (created at ``file_size`` if missing).  ``preallocate`` reserves the
-        blocks up front (``posix_fallocate``): Java maps a sparse file, where a full disk shows up
-        as a fault on some later write; here it shows up now, as an OSError the caller can report
-        (CREATE_MAPEDFILE_FAILED) instead of a SIGBUS that would kill the process."""
+        """Map ``file_name`` (created sparse at ``file_size`` if missing, as Java does).
+
+        ``preallocate`` reserves disk blocks (``posix_fallocate``) a chunk ahead of the writer: a
+        write into a hole of a mapped file on a full disk is a SIGBUS, which would kill the
+        process; a reservation that fails is an OSError at creation (CREATE_MAPEDFILE_FAILED) or
+        a refused append (UNKNOWN_ERROR), and the file still takes only the space written."""
         super().__init__()
         self.file_name = file_name
         self.file_size = file_size
@@ -85,12 +88,6 @@ class MappedFile(ReferenceResource):
         fd = os.open(file_name, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             if os.fstat(fd).st_size < file_size:
-                if preallocate:
-                    try:
-                        os.posix_fallocate(fd, 0, file_size)
-                    except OSError as e:
-                        if e.errno not in (errno.EOPNOTSUPP, errno.EINVAL):
-                            raise
                 os.ftruncate(fd, file_size)  # sparse, as FileChannel.map extends the file
             self._mm = mmap.mmap(fd, file_size, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
         except BaseException:
@@ -98,6 +95,16 @@ class MappedFile(ReferenceResource):
             raise
         self._fd = fd
         self._mv = memoryview(self._mm)
+        self._reserved_to = file_size  # no reservation: every byte counts as reserved
+        if preallocate:
+            self._reserved_to = 0
+            try:
+                self._reserve(0)
+            except OSError:
+                self._mv.release()
+                self._mm.close()
+                os.close(fd)
+                raise
         with MappedFile._total_lock:
             MappedFile.TOTAL_MAPPED_VIRTUAL_MEMORY += file_size
             MappedFile.TOTAL_MAPPED_FILES += 1
@@ -159,10 +166,29 @@ class MappedFile(ReferenceResource):
         return self.file_size == self.wrote_position
 
     # -- append
+    def _reserve(self, need_to: int) -> None:
+        """Make sure blocks exist up to ``need_to`` (and a chunk beyond), or raise OSError."""
+        end = min(self.file_size, max(need_to, self._reserved_to) + RESERVE_AHEAD)
+        try:
+            os.posix_fallocate(self._fd, self._reserved_to, end - self._reserved_to)
+        except OSError as e:
+            if e.errno not in (errno.EOPNOTSUPP, errno.EINVAL):
+                raise
+            end = self.file_size  # the file system cannot reserve: behave as Java
+        self._reserved_to = end
+
     def append_message(self, msg: Any, cb: AppendMessageCallback,
                        put_message_context: Any = None) -> AppendMessageResult:
         """Java ``appendMessagesInner``: let the callback write at the wrote position (B4.4.2)."""
         current_pos = self.wrote_position
+        if current_pos + RESERVE_AHEAD // 2 > self._reserved_to and self.write_buffer is None:
+            encoded = getattr(msg, "encoded_buff", None)
+            try:
+                self._reserve(current_pos + (len(encoded) if encoded is not None else 0) + 8)
+            except OSError as e:
+                log.error("cannot reserve disk space in %s at %d: %s", self.file_name,
+                          current_pos, e)
+                return AppendMessageResult(AppendMessageStatus.UNKNOWN_ERROR)
         if current_pos < self.file_size:
             buf = self.write_buffer if self.write_buffer is not None else self._mm
             result = cb.do_append(self.file_from_offset, buf, current_pos,
@@ -182,6 +208,13 @@ class MappedFile(ReferenceResource):
             length = len(data) - offset
         current_pos = self.wrote_position
         if current_pos + length <= self.file_size:
+            if current_pos + length > self._reserved_to:
+                try:
+                    self._reserve(current_pos + length)
+                except OSError as e:
+                    log.error("cannot reserve disk space in %s at %d: %s", self.file_name,
+                              current_pos, e)
+                    return False
             if offset == 0 and length == len(data):
                 self._mm[current_pos:current_pos + length] = data
             else:

@@ -203,16 +203,23 @@ def test_allocate_service_creates_the_next_file_ahead(tmp_path):
     assert not os.path.exists(tmp_path / "commitlog" / "00000000000000008192")
 
 
-def test_preallocated_file_reserves_its_blocks_up_front(tmp_path):
-    sparse = MappedFile(str(tmp_path / "00000000000000000000"), 1024 * 1024)
-    full = MappedFile(str(tmp_path / "00000000000001048576"), 1024 * 1024, preallocate=True)
+def test_preallocated_file_reserves_blocks_ahead_of_the_writer(tmp_path):
+    from rocketmq_ref.store.mapped_file import RESERVE_AHEAD
+    size = 4 * RESERVE_AHEAD
+    sparse = MappedFile(str(tmp_path / "00000000000000000000"), size)
+    ahead = MappedFile(str(tmp_path / ("%020d" % size)), size, preallocate=True)
     try:
-        assert os.stat(sparse.file_name).st_blocks * 512 < 1024 * 1024
-        assert os.stat(full.file_name).st_blocks * 512 >= 1024 * 1024
-        assert os.path.getsize(full.file_name) == 1024 * 1024
+        used = lambda mf: os.stat(mf.file_name).st_blocks * 512  # noqa: E731
+        assert used(sparse) == 0
+        assert RESERVE_AHEAD <= used(ahead) < size  # a chunk, not the whole file
+        chunk = b"x" * (1024 * 1024)
+        for _ in range(RESERVE_AHEAD // len(chunk) + 1):
+            assert ahead.append_message_bytes(chunk)
+        assert used(ahead) >= ahead.get_wrote_position() + RESERVE_AHEAD // 2
+        assert os.path.getsize(ahead.file_name) == size
     finally:
         sparse.close()
-        full.close()
+        ahead.close()
 
 
 def test_warm_up_touches_every_page_and_survives_a_refused_mlock(tmp_path):
