@@ -222,7 +222,7 @@ class SpanTree:
         def walk(parent: str | None, prefix: str) -> None:
             for s in self.children.get(parent, []):
                 here = f"{prefix} > {s['name']}" if prefix else s["name"]
-                out.append(here + " " + self.label(s)[len(s["name"]):])
+                out.append(here + self.label(s)[len(s["name"]):])
                 walk(s["spanId"], here)
 
         walk(None, "")
@@ -339,3 +339,6 @@ def recorded_tree(w: Walkthrough) -> SpanTree:
 
 def abs_file(relative: str) -> str:
     return os.fspath(ROOT / relative)
+
+
+LAUNCH_HINT = ".vscode/launch.json is stale: run `python -m rocketmq_ref.tools.walkthrough vscode`"
