@@ -153,3 +153,20 @@ def test_async_put_can_be_awaited_on_an_event_loop(tmp_path):
         assert all(r.append_message_result.wrote_offset < flushed for r in results)
     finally:
         s.shutdown()
+
+
+def test_async_flush_rounds_are_spans_with_the_bytes_flushed(tmp_path, spans):
+    s = open_store(small_config(tmp_path, flush_interval_commit_log=10,
+                                flush_commit_log_least_pages=0))
+    try:
+        s.put_message(new_msg("Fl", b"f" * 3000, 0))
+        queue = s.commit_log.mapped_file_queue
+        assert _until(lambda: queue.flushed_where == s.get_max_phy_offset())
+        assert _until(lambda: any(sp.name == "FlushRealTimeService.flush"
+                                  for sp in spans.get_finished_spans()))
+        flushes = [sp for sp in spans.get_finished_spans() if sp.name == "FlushRealTimeService.flush"]
+        assert sum(sp.attributes["rocketmq_ref.store.flushed_bytes"] for sp in flushes) == \
+            s.get_max_phy_offset()
+        assert "B4.8" in flushes[0].attributes["rocketmq_ref.book.sections"]
+    finally:
+        s.shutdown()
