@@ -312,3 +312,21 @@ def test_a_failing_arrival_listener_does_not_stall_dispatch(tmp_path):
         assert s.get_max_offset_in_queue("Brk", 0) == 3 and listener.calls == 3
     finally:
         s.shutdown()
+
+
+def test_put_latency_distribution_and_quantiles_follow_java_buckets():
+    from rocketmq_ref.store.store_stats_service import StoreStatsService
+    stats = StoreStatsService()
+    for ms in [0] * 10 + [5] * 80 + [30] * 9 + [700]:
+        stats.set_put_message_entire_time_max(ms)
+    stats._rotate_minute()  # what the sampler does once a minute
+    info = stats.get_runtime_info()
+    assert info["putMessageDistributeTime"].startswith("[<=0ms]:10 [0~10ms]:80 [10~50ms]:9 ")
+    assert "[500ms~1s]:1 " in info["putMessageDistributeTime"]
+    assert info["putMessageEntireTimeMax"] == "700"
+    assert 28.0 <= float(info["putLatency99"]) <= 30.0  # inside the 28-30 ms bucket
+    assert info["putLatency999"] == "30.00"  # Java's index is floor(total * px): the 99th of 100
+    for ms in [1] * 95 + [700] * 5:
+        stats.set_put_message_entire_time_max(ms)
+    stats._rotate_minute()
+    assert 600.0 <= stats.find_put_message_entire_time_px(0.99) <= 700.0
