@@ -36,7 +36,7 @@ from rocketmq_ref.store.dispatch_request import DispatchRequest
 from rocketmq_ref.store.flush_commit_log_service import (CommitRealTimeService, FlushDiskWatcher,
                                                          FlushRealTimeService, GroupCommitRequest,
                                                          GroupCommitService)
-from rocketmq_ref.store.mapped_file import MappedFile
+from rocketmq_ref.store.mapped_file import OS_PAGE_SIZE, MappedFile
 from rocketmq_ref.store.mapped_file_queue import MappedFileQueue
 from rocketmq_ref.store.message_ext_broker_inner import MessageExtBrokerInner
 from rocketmq_ref.store.put_message_lock import PutMessageReentrantLock, PutMessageSpinLock
@@ -869,20 +869,40 @@ class CommitLog:
     def _finish_recover(self, process_offset: int, max_phy_offset_of_consume_queue: int,
                         s: Any) -> None:
         queue = self.mapped_file_queue
-        truncated = queue.get_max_offset() - process_offset
-        last = queue.get_last_mapped_file()
-        if last is not None:
-            truncated = last.file_from_offset + last.file_size - process_offset
+        if s.is_recording():
+            s.set_attributes({
+                "rocketmq_ref.store.recovered_offset": process_offset,
+                "rocketmq_ref.store.bytes_truncated": self._dirty_tail_length(process_offset),
+                "rocketmq_ref.store.files_deleted": sum(
+                    1 for mf in queue.get_mapped_files() if mf.file_from_offset > process_offset)})
         queue.flushed_where = process_offset
         queue.committed_where = process_offset
         queue.truncate_dirty_files(process_offset)
-        if s.is_recording():
-            s.set_attributes({"rocketmq_ref.store.recovered_offset": process_offset,
-                              "rocketmq_ref.store.bytes_truncated": max(0, truncated)})
         if max_phy_offset_of_consume_queue >= process_offset:
             log.warning("maxPhyOffsetOfConsumeQueue(%d) >= processOffset(%d), truncate dirty logic "
                         "files", max_phy_offset_of_consume_queue, process_offset)
             self.default_message_store.truncate_dirty_logic_files(process_offset)
+
+    def _dirty_tail_length(self, offset: int, limit: int = 64 * 1024 * 1024) -> int:
+        """How many bytes after ``offset`` (in its file) are not zero: the torn tail recovery cuts
+        (an unwritten tail is zeros).  Read page by page, at most ``limit`` bytes."""
+        mf = self.mapped_file_queue.find_mapped_file_by_offset(offset)
+        if mf is None:
+            return 0
+        view = mf.slice_byte_buffer()
+        try:
+            start = offset - mf.file_from_offset
+            end = min(mf.file_size, start + limit)
+            pos = start
+            while pos < end:
+                chunk = bytes(view[pos:min(end, pos + OS_PAGE_SIZE)])
+                stripped = chunk.rstrip(b"\0")
+                if len(stripped) < len(chunk):
+                    return pos - start + len(stripped)
+                pos += len(chunk)
+            return pos - start
+        finally:
+            view.release()
 
     def recover_normally(self, max_phy_offset_of_consume_queue: int) -> None:
         """Clean shutdown: scan from the third-last file, CRC-checked, to the first bad record."""

@@ -101,7 +101,8 @@ def test_torn_tail_is_cut_and_consume_queues_follow(tmp_path, spans):
     attrs = rec[0].attributes
     assert attrs["rocketmq_ref.store.recovered_offset"] == last.wrote_offset
     assert attrs["rocketmq_ref.store.files_checked"] >= 1
-    assert attrs["rocketmq_ref.store.bytes_truncated"] > 0
+    assert attrs["rocketmq_ref.store.bytes_truncated"] == last.wrote_bytes  # the torn record
+    assert attrs["rocketmq_ref.store.files_deleted"] == 0
     assert any(e.name == "invalid_record" for e in rec[0].events)
 
 
@@ -122,8 +123,9 @@ def test_clean_restart_recovers_normally_and_checks_crc(tmp_path, spans):
         assert store.get_max_offset_in_queue("Torn", 1) == 4
     finally:
         store.shutdown()
-    assert [s.name for s in spans.get_finished_spans() if s.name.startswith("CommitLog.recover")] == \
-        ["CommitLog.recover_normally"]
+    rec = [s for s in spans.get_finished_spans() if s.name.startswith("CommitLog.recover")]
+    assert [s.name for s in rec] == ["CommitLog.recover_normally"]
+    assert rec[0].attributes["rocketmq_ref.store.bytes_truncated"] == last.wrote_bytes
 
 
 def test_deleted_consume_queues_are_rebuilt_from_the_commit_log(tmp_path):
