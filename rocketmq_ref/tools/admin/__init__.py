@@ -1,0 +1,1 @@
+"""Admin client of the tools (Java ``org.apache.rocketmq.tools.admin``)."""

@@ -1,0 +1,123 @@
+"""Broker commands: brokerStatus, getBrokerConfig, updateBrokerConfig, cleanExpiredCQ
+(Java ``tools.command.broker.*``; books A2.4, A8.4.1, B9.7.2)."""
+from __future__ import annotations
+
+from typing import Any, Callable, TextIO
+
+from rocketmq_ref.tools.command import command_util
+from rocketmq_ref.tools.command.sub_command import (CommandLine, Option, OptionGroup, SubCommand,
+                                                    SubCommandException)
+
+AdminFactory = Callable[[], Any]
+
+
+def _broker_or_cluster(desc_b: str, desc_c: str, required: bool = True) -> OptionGroup:
+    return OptionGroup((Option("b", "brokerAddr", True, desc_b),
+                        Option("c", "clusterName", True, desc_c)), required=required)
+
+
+class BrokerStatusSubCommand(SubCommand):
+    name = "brokerStatus"
+    desc = "Fetch broker runtime status data"
+
+    def build_command_line_options(self) -> list:
+        return [_broker_or_cluster("Broker address", "which cluster")]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        admin = admin_factory()
+        if cl.has_option("b"):
+            self.print_broker_runtime_stats(admin, cl.get_option_value("b"), False, out)
+            return
+        for addr in command_util.fetch_master_and_slave_addr_by_cluster_name(
+                admin, cl.get_option_value("c")):
+            self.print_broker_runtime_stats(admin, addr, True, out)
+
+    @staticmethod
+    def print_broker_runtime_stats(admin: Any, addr: str, print_broker: bool, out: TextIO) -> None:
+        table = admin.fetch_broker_runtime_stats(addr).table
+        for key in sorted(table):
+            if print_broker:
+                out.write(f"{addr:<24} {key:<32}: {table[key]}\n")
+            else:
+                out.write(f"{key:<32}: {table[key]}\n")
+
+
+class GetBrokerConfigCommand(SubCommand):
+    name = "getBrokerConfig"
+    desc = "Get broker config by cluster or special broker!"
+
+    def build_command_line_options(self) -> list:
+        return [_broker_or_cluster("get which broker", "get which cluster")]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        admin = admin_factory()
+        if cl.has_option("b"):
+            addr = cl.get_option_value("b")
+            self.get_and_print(admin, f"============{addr}============\n", addr, out)
+            return
+        for master, slaves in command_util.fetch_master_and_slave_distinguish(
+                admin, cl.get_option_value("c")).items():
+            self.get_and_print(admin, f"============Master: {master}============\n", master, out)
+            for slave in slaves:
+                self.get_and_print(admin, f"============My Master: {master}=====Slave: {slave}"
+                                          "============\n", slave, out)
+
+    @staticmethod
+    def get_and_print(admin: Any, prefix: str, addr: str, out: TextIO) -> None:
+        out.write(prefix)
+        props = admin.get_broker_config(addr)
+        if not props:
+            out.write(f"Broker[{addr}] has no config property!\n")
+            return
+        for key, value in props.items():
+            out.write(f"{key:<50}=  {value}\n")
+        out.write("\n")
+
+
+class UpdateBrokerConfigSubCommand(SubCommand):
+    name = "updateBrokerConfig"
+    desc = "Update broker's config"
+
+    def build_command_line_options(self) -> list:
+        return [_broker_or_cluster("update which broker", "update which cluster"),
+                Option("k", "key", True, "config key", required=True),
+                Option("v", "value", True, "config value", required=True)]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        admin = admin_factory()
+        props = {cl.get_option_value("k"): cl.get_option_value("v")}
+        if cl.has_option("b"):
+            targets = [cl.get_option_value("b")]
+        else:
+            targets = command_util.fetch_master_addr_by_cluster_name(admin, cl.get_option_value("c"))
+        for addr in targets:
+            admin.update_broker_config(addr, props)
+            out.write(f"update broker config success, {addr}\n")
+
+
+class CleanExpiredCQSubCommand(SubCommand):
+    name = "cleanExpiredCQ"
+    desc = "Clean expired ConsumeQueue on broker."
+
+    def build_command_line_options(self) -> list:
+        return [Option("b", "brokerAddr", True, "Broker address"),
+                Option("c", "cluster", True, "clustername")]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        admin = admin_factory()
+        if cl.has_option("b"):
+            targets = [cl.get_option_value("b")]
+        elif cl.has_option("c"):
+            targets = command_util.fetch_master_addr_by_cluster_name(admin, cl.get_option_value("c"))
+        else:
+            info = admin.examine_broker_cluster_info()
+            targets = [bd.broker_addrs[0] for bd in info.broker_addr_table.values()
+                       if 0 in bd.broker_addrs]
+        if not targets:
+            raise SubCommandException("no broker to clean")
+        result = all(admin.clean_expired_consumer_queue_by_addr(addr) for addr in targets)
+        out.write("success" if result else "false")
+
+
+COMMANDS = [BrokerStatusSubCommand, GetBrokerConfigCommand, UpdateBrokerConfigSubCommand,
+            CleanExpiredCQSubCommand]

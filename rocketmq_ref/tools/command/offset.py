@@ -1,0 +1,88 @@
+"""Offset commands: resetOffsetByTime, resetOffsetByTimeOld
+(Java ``tools.command.offset.*``; books A2.4, A8.4.1, B9.7.2)."""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, TextIO
+
+from rocketmq_ref.client.exception import MQClientException
+from rocketmq_ref.common.protocol.response_code import ResponseCode
+from rocketmq_ref.common.utilall import frontstring_at_least
+from rocketmq_ref.tools.command.message import timestamp_format
+from rocketmq_ref.tools.command.sub_command import CommandLine, Option, SubCommand
+
+AdminFactory = Callable[[], Any]
+
+TIMESTAMP_HELP = "set the timestamp[now|currentTimeMillis|yyyy-MM-dd#HH:mm:ss:SSS]"
+
+
+def _timestamp(text: str) -> int:
+    return -1 if text == "now" else timestamp_format(text)
+
+
+def reset_offset_old(admin: Any, group: str, topic: str, timestamp: int, force: bool, text: str,
+                     out: TextIO) -> None:
+    """Java ``ResetOffsetByTimeOldCommand.resetOffset``."""
+    if timestamp < 0:
+        timestamp = int(time.time() * 1000)
+    rows = admin.reset_offset_by_timestamp_old(group, topic, timestamp, force)
+    out.write(f"rollback consumer offset by specified consumerGroup[{group}], topic[{topic}], "
+              f"force[{str(force).lower()}], timestamp(string)[{text}], timestamp(long)[{timestamp}]\n")
+    fmt = "{:<20}  {:<20}  {:<20}  {:<20}  {:<20}  {:<20}\n"
+    out.write(fmt.format("#brokerName", "#queueId", "#brokerOffset", "#consumerOffset",
+                         "#timestampOffset", "#rollbackOffset"))
+    for r in rows:
+        out.write(fmt.format(frontstring_at_least(r.broker_name, 32), r.queue_id, r.broker_offset,
+                             r.consumer_offset, r.timestamp_offset, r.rollback_offset))
+
+
+class ResetOffsetByTimeCommand(SubCommand):
+    name = "resetOffsetByTime"
+    desc = "Reset consumer offset by timestamp(without client restart)."
+
+    def build_command_line_options(self) -> list:
+        return [Option("g", "group", True, "set the consumer group", required=True),
+                Option("t", "topic", True, "set the topic", required=True),
+                Option("s", "timestamp", True, TIMESTAMP_HELP, required=True),
+                Option("f", "force", True, "set the force rollback by timestamp switch[true|false]"),
+                Option("c", "cplus", False, "reset c++ client offset")]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        admin = admin_factory()
+        group, topic, text = (cl.get_option_value(o) for o in "gts")
+        timestamp = _timestamp(text)
+        force = cl.get_option_value("f", "true").lower() == "true"
+        try:
+            table = admin.reset_offset_by_timestamp(topic, group, timestamp, force, cl.has_option("c"))
+        except MQClientException as e:
+            if e.response_code == ResponseCode.CONSUMER_NOT_ONLINE:
+                reset_offset_old(admin, group, topic, timestamp, force, text, out)
+                return
+            raise
+        out.write(f"rollback consumer offset by specified group[{group}], topic[{topic}], "
+                  f"force[{str(force).lower()}], timestamp(string)[{text}], "
+                  f"timestamp(long)[{timestamp}]\n")
+        out.write(f"{'#brokerName':<40}  {'#queueId':<40}  {'#offset':<40}\n")
+        for mq, offset in sorted(table.items()):
+            out.write(f"{frontstring_at_least(mq.broker_name, 32):<40}  {mq.queue_id:<40}  "
+                      f"{offset:<40}\n")
+
+
+class ResetOffsetByTimeOldCommand(SubCommand):
+    name = "resetOffsetByTimeOld"
+    desc = "Reset consumer offset by timestamp(execute this command required client restart)."
+
+    def build_command_line_options(self) -> list:
+        return [Option("g", "group", True, "set the consumer group", required=True),
+                Option("t", "topic", True, "set the topic", required=True),
+                Option("s", "timestamp", True, TIMESTAMP_HELP, required=True),
+                Option("f", "force", True, "set the force rollback by timestamp switch[true|false]")]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        text = cl.get_option_value("s")
+        reset_offset_old(admin_factory(), cl.get_option_value("g"), cl.get_option_value("t"),
+                         _timestamp(text), cl.get_option_value("f", "true").lower() == "true",
+                         text, out)
+
+
+COMMANDS = [ResetOffsetByTimeCommand, ResetOffsetByTimeOldCommand]
