@@ -150,6 +150,25 @@ class WalkthroughStopsDirective(_WalkthroughDirective):
         return [lst]
 
 
+class WalkthroughArtifactDirective(_WalkthroughDirective):
+    """``{walkthrough-artifact} NAME KEY``: one text output of a fresh run, made at build time."""
+
+    required_arguments = 2
+
+    def run(self) -> list[nodes.Node]:
+        w = self.walkthrough()
+        if w.artifacts is None:
+            raise self.error(f"{w.name} declares no artifacts")
+        cache: dict[str, dict[str, str]] = self.env.app.__dict__.setdefault("_rocketmq_artifacts", {})
+        if w.name not in cache:
+            cache[w.name] = w.artifacts()
+        key = self.arguments[1]
+        if key not in cache[w.name]:
+            raise self.error(f"{w.name} has no artifact {key!r}; it has {sorted(cache[w.name])}")
+        text = cache[w.name][key]
+        return [nodes.literal_block(text, text, classes=["walkthrough-artifact"])]
+
+
 def copy_traces(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -175,6 +194,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_directive("walkthrough-run", WalkthroughRunDirective)
     app.add_directive("spantree", SpanTreeDirective)
     app.add_directive("walkthrough-stops", WalkthroughStopsDirective)
+    app.add_directive("walkthrough-artifact", WalkthroughArtifactDirective)
     app.connect("build-finished", copy_traces)
     app.connect("env-get-outdated", outdated_contents)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -59,6 +59,8 @@ class Walkthrough:
     service: str = "walkthrough"
     # spans of periodic background services whose count depends on timing: not part of the shape
     ignore_spans: tuple[str, ...] = ()
+    # named text outputs of a fresh run (byte dumps, command output) that its page shows
+    artifacts: Callable[[], dict[str, str]] | None = None
     module_file: str = ""
 
     def __post_init__(self) -> None:
