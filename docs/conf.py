@@ -23,6 +23,7 @@ extensions = [
     "mdstrings",
     "bookmap",
     "walkthrough_pages",
+    "configref",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
