@@ -32,6 +32,7 @@ from rocketmq_ref.store.config.broker_role import BrokerRole
 from rocketmq_ref.store.config.message_store_config import MULTI_PATH_SPLITTER, MessageStoreConfig
 from rocketmq_ref.store.config.store_path_config_helper import StorePathConfigHelper
 from rocketmq_ref.store.consume_queue import CQ_STORE_UNIT_SIZE, ConsumeQueue
+from rocketmq_ref.store.consume_queue_ext import is_ext_addr
 from rocketmq_ref.store.dispatch_request import DispatchRequest
 from rocketmq_ref.store.flush_consume_queue_service import FlushConsumeQueueService
 from rocketmq_ref.store.get_message_result import GetMessageResult, GetMessageStatus
@@ -692,8 +693,18 @@ class DefaultMessageStore(MessageStore):
                                                   get_result.get_message_count(), is_in_disk):
                             i -= CQ_STORE_UNIT_SIZE
                             break
+                        ext_unit = None
+                        if tags_code < 0 and is_ext_addr(tags_code):  # consumequeue_ext (B4.5.2)
+                            ext_unit = cq.get_ext(tags_code)
+                            if ext_unit is not None:
+                                tags_code = ext_unit.tags_code
+                            else:
+                                log.error("[BUG] can't find consume queue extend file content! "
+                                          "addr=%d, offsetPy=%d, sizePy=%d, topic=%s, group=%s",
+                                          tags_code, offset_py, size_py, topic, group)
+                                tags_code = None
                         if message_filter is not None and \
-                                not message_filter.is_matched_by_consume_queue(tags_code, None):
+                                not message_filter.is_matched_by_consume_queue(tags_code, ext_unit):
                             if get_result.buffer_total_size == 0:
                                 status = GetMessageStatus.NO_MATCHED_MESSAGE
                             continue

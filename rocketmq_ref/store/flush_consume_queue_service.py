@@ -45,8 +45,17 @@ class FlushConsumeQueueService(ServiceThread):
                     result = cq.flush(least_pages)
         if least_pages == 0:
             if logics_msg_timestamp > 0:
+                # the file gets the time seen before this round (units dispatched since may not be
+                # flushed yet); Java also leaves it in memory, where it would hide newer dispatches
+                # from the next write, so put the newer value back once the file has the old one
+                latest = checkpoint.get_logics_msg_timestamp()
                 checkpoint.set_logics_msg_timestamp(logics_msg_timestamp)
-            checkpoint.flush()
+                checkpoint.flush()
+                if latest > logics_msg_timestamp and \
+                        checkpoint.get_logics_msg_timestamp() == logics_msg_timestamp:
+                    checkpoint.set_logics_msg_timestamp(latest)
+            else:
+                checkpoint.flush()
 
     def run(self) -> None:
         cfg = self.store.get_message_store_config()

@@ -56,6 +56,39 @@ def _libc_call(name: str, buf: Any, length: int, *extra: int) -> int:
         del anchor
 
 
+def _open_sized(file_name: str, file_size: int) -> int:
+    """Open ``file_name``, creating it already ``file_size`` long when it does not exist.
+
+    Java creates the file empty and extends it when mapping; a crash in between leaves a 0-byte
+    file that fails the next load, and a reader listing the directory may see it short.  Here a
+    new file is built unnamed (``O_TMPFILE``) and linked in at full size, so it appears whole.
+    """
+    try:
+        return os.open(file_name, os.O_RDWR)
+    except FileNotFoundError:
+        pass
+    tmp_flag = getattr(os, "O_TMPFILE", 0)
+    directory = os.path.dirname(file_name) or "."
+    if tmp_flag:
+        try:
+            fd = os.open(directory, os.O_RDWR | tmp_flag, 0o644)
+        except OSError:
+            fd = -1  # the file system has no unnamed files: create it by name
+        if fd >= 0:
+            dir_fd = os.open(directory, os.O_RDONLY)
+            try:
+                os.ftruncate(fd, file_size)
+                # linkat(AT_SYMLINK_FOLLOW) gives the unnamed file its name
+                os.link(f"/proc/self/fd/{fd}", os.path.basename(file_name), src_dir_fd=dir_fd,
+                        dst_dir_fd=dir_fd, follow_symlinks=True)
+                return fd
+            except OSError:  # taken meanwhile, or no /proc: fall back to the plain way
+                os.close(fd)
+            finally:
+                os.close(dir_fd)
+    return os.open(file_name, os.O_RDWR | os.O_CREAT, 0o644)
+
+
 class MappedFile(ReferenceResource):
     """One mapped file named by the 20-digit offset of its first byte."""
 
@@ -85,7 +118,7 @@ class MappedFile(ReferenceResource):
         self.write_buffer: mmap.mmap | None = None
         self.transient_store_pool: TransientStorePool | None = None
         os.makedirs(os.path.dirname(file_name) or ".", exist_ok=True)
-        fd = os.open(file_name, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = _open_sized(file_name, file_size)
         try:
             if os.fstat(fd).st_size < file_size:
                 os.ftruncate(fd, file_size)  # sparse, as FileChannel.map extends the file

@@ -61,13 +61,19 @@ class MappedFileQueue:
         return self.do_load(sorted(os.path.join(self.store_path, n) for n in names))
 
     def do_load(self, files: list[str]) -> bool:
-        files = sorted(files, key=os.path.basename)
+        names = []
+        for f in files:
+            if os.path.basename(f).isdigit():
+                names.append(f)
+            else:
+                log.warning("%s is not a store file name, skipped", f)
+        files = sorted(names, key=os.path.basename)
+        # trailing empty files: created, never sized (a crash while creating): nothing to lose
+        while files and os.path.getsize(files[-1]) == 0:
+            log.warning("%s is empty (its creation was cut short), deleted", files[-1])
+            os.unlink(files.pop())
         loaded: list[MappedFile] = []
         for path in files:
-            name = os.path.basename(path)
-            if not name.isdigit():
-                log.warning("%s is not a store file name, skipped", path)
-                continue
             length = os.path.getsize(path)
             if length != self.mapped_file_size:
                 log.warning("%s length not matched message store config value, please check it "

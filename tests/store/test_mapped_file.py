@@ -255,3 +255,28 @@ def test_allocation_fails_fast_when_the_pool_is_empty(tmp_path):
         svc.shutdown()
         q.close()
         pool.destroy()
+
+
+def test_a_new_file_appears_at_its_full_size(tmp_path):
+    from rocketmq_ref.store.mapped_file import _open_sized
+    fd = _open_sized(str(tmp_path / "00000000000000000000"), 12345)
+    try:
+        assert os.path.getsize(tmp_path / "00000000000000000000") == 12345
+        assert os.listdir(tmp_path) == ["00000000000000000000"]  # no temporary name left behind
+    finally:
+        os.close(fd)
+
+
+def test_load_drops_a_trailing_empty_file_left_by_a_crash_while_creating(tmp_path):
+    d = tmp_path / "cl"
+    d.mkdir()
+    (d / "00000000000000000000").write_bytes(b"\1" * 1024)
+    (d / "00000000000000001024").write_bytes(b"")
+    q = MappedFileQueue(str(d), 1024)
+    assert q.load()
+    assert [mf.file_from_offset for mf in q.mapped_files] == [0]
+    assert sorted(os.listdir(d)) == ["00000000000000000000"]
+    q.close()
+    (d / "00000000000000001024").write_bytes(b"")
+    (d / "00000000000000002048").write_bytes(b"\1" * 1024)
+    assert not MappedFileQueue(str(d), 1024).load()  # an empty file in the middle is damage

@@ -198,3 +198,27 @@ def test_restart_over_several_files_keeps_offsets(tmp_path, crash):
         assert store.put_message(new_msg("Many", b"next", 0)).append_message_result.logics_offset == 60
     finally:
         store.shutdown()
+
+
+def test_thorough_consume_queue_flush_persists_the_round_start_time_without_losing_newer_ones(tmp_path):
+    config, results = _fill(tmp_path, n=3)
+    store = open_store(config)
+    try:
+        cp = store.get_store_checkpoint()
+        service = store.flush_consume_queue_service
+        service.last_flush_timestamp = 0  # next round is thorough
+        cp.set_logics_msg_timestamp(1000)
+
+        class _Cq:  # a consume queue that is dispatched to while it flushes
+            def flush(self, least_pages):
+                cp.set_logics_msg_timestamp(2000)
+                return True
+
+        store.get_consume_queue_table()["Late"] = {0: _Cq()}
+        service.do_flush(1)
+        assert read_checkpoint(str(tmp_path / "checkpoint"))[1] == 1000  # only what was flushed
+        assert cp.get_logics_msg_timestamp() == 2000  # the newer dispatch is not forgotten
+        del store.get_consume_queue_table()["Late"]
+    finally:
+        store.shutdown()
+    assert read_checkpoint(str(tmp_path / "checkpoint"))[1] == 2000
