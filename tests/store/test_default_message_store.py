@@ -330,3 +330,31 @@ def test_put_latency_distribution_and_quantiles_follow_java_buckets():
         stats.set_put_message_entire_time_max(ms)
     stats._rotate_minute()
     assert 600.0 <= stats.find_put_message_entire_time_px(0.99) <= 700.0
+
+
+class _ExtFilter(MessageFilter):
+    def __init__(self) -> None:
+        self.seen = []
+
+    def is_matched_by_consume_queue(self, tags_code, cq_ext_unit) -> bool:
+        self.seen.append((tags_code, cq_ext_unit is not None))
+        return tags_code == java_string_hash_code("Keep")
+
+    def is_matched_by_commit_log(self, msg_buffer, properties) -> bool:
+        return True
+
+
+def test_get_message_reads_tags_codes_through_consume_queue_ext(tmp_path):
+    s = open_store(small_config(tmp_path, enable_consume_queue_ext=True,
+                                mapped_file_size_consume_queue_ext=64 * 1024))
+    try:
+        s.put_message(new_msg("X", b"keep", 0, tags="Keep"))
+        s.put_message(new_msg("X", b"drop", 0, tags="Drop"))
+        wait_dispatched(s)
+        f = _ExtFilter()
+        r = s.get_message("g", "X", 0, 0, 32, f)
+        assert _bodies(r) == [b"keep"]
+        r.release()
+        assert f.seen == [(java_string_hash_code("Keep"), True), (java_string_hash_code("Drop"), True)]
+    finally:
+        s.shutdown()
