@@ -5,15 +5,19 @@
 """
 from __future__ import annotations
 
+from typing import Any
+
 FAQ_URL = "http://rocketmq.apache.org/docs/faq/"
 
 
 class MQClientException(Exception):
     """Java ``MQClientException``: a client-side failure (bad input, no route, remoting error)."""
 
-    def __init__(self, response_code: int = -1, error_message: str | None = None,
+    def __init__(self, response_code: int | str = -1, error_message: Any = None,
                  cause: BaseException | None = None) -> None:
-        if isinstance(response_code, str) and error_message is None:  # (message) form
+        if isinstance(response_code, str):  # Java's (message[, cause]) constructor
+            if isinstance(error_message, BaseException) and cause is None:
+                cause = error_message
             response_code, error_message = -1, response_code
         self.response_code = response_code
         self.error_message = error_message

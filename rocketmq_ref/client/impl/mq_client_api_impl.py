@@ -255,8 +255,8 @@ class MQClientAPIImpl:
             def operation_complete(response: RemotingCommand | None, error: BaseException | None) -> None:
                 if response is None:
                     pull_callback.on_exception(
-                        MQClientException(f"pull from {addr} failed: {error}", error)
-                        if not isinstance(error, MQClientException) else error)
+                        error if isinstance(error, MQClientException)
+                        else MQClientException(f"pull from {addr} failed: {error}", error))
                     return
                 try:
                     result = self.process_pull_response(response, addr)

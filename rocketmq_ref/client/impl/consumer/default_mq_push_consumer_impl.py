@@ -467,6 +467,8 @@ class _PushPullCallback:
     def on_exception(self, e: BaseException) -> None:
         impl = self.impl
         request = self.pull_request
+        if impl.service_state is not ServiceState.RUNNING:
+            return  # shutting down: the connection went away under an in-flight pull
         if not request.message_queue.topic.startswith(mixall.RETRY_GROUP_TOPIC_PREFIX):
             log.warning("execute the pull request exception: %s", e)
         if isinstance(e, MQBrokerException) and e.response_code == ResponseCode.FLOW_CONTROL:

@@ -1,0 +1,420 @@
+"""The client against real ``mqnamesrv`` + ``mqbroker`` processes (two brokers, one cluster).
+
+Timers are shortened through the client's own config (route refresh, heartbeat, rebalance wait) so
+the set stays well under two minutes; every wait is a bounded poll.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from rocketmq_ref.client.consumer import (ConsumeConcurrentlyStatus, ConsumeFromWhere,
+                                          DefaultLitePullConsumer, DefaultMQPullConsumer,
+                                          DefaultMQPushConsumer, MessageModel, PullStatus)
+from rocketmq_ref.client.producer import DefaultMQProducer, SendCallback, SendStatus
+from rocketmq_ref.common.message import Message, MessageQueue
+from tests.broker.support import broker_props, start_broker, start_namesrv
+from tests.support.processes import ProcessFactory
+
+pytestmark = pytest.mark.e2e
+
+FAST = {"poll_name_server_interval": 500, "heartbeat_broker_interval": 1000,
+        "persist_consumer_offset_interval": 1000}
+
+
+def wait_until(cond: Callable[[], Any], timeout: float = 20.0, interval: float = 0.05) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = cond()
+        if value:
+            return value
+        time.sleep(interval)
+    return cond()
+
+
+class Cluster:
+    def __init__(self, tmp: Path, brokers: int = 2) -> None:
+        self.factory = ProcessFactory(tmp)
+        self.namesrv = start_namesrv(self.factory, tmp)
+        self.brokers = [start_broker(self.factory, tmp, broker_props(
+            tmp, self.namesrv.addr, name=f"broker-{chr(ord('a') + i)}",
+            messageDelayLevel="1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s"))
+            for i in range(brokers)]
+        self.clients: list[Any] = []
+
+    @property
+    def addr(self) -> str:
+        return self.namesrv.addr
+
+    def configure(self, client: Any) -> Any:
+        client.set_namesrv_addr(self.addr)
+        for k, v in FAST.items():
+            setattr(client, k, v)
+        self.clients.append(client)
+        return client
+
+    def producer(self, group: str) -> DefaultMQProducer:
+        p = self.configure(DefaultMQProducer(group))
+        p.start()
+        return p
+
+    def push_consumer(self, group: str, topic: str, listener: Any, expression: str = "*",
+                      start: bool = True, **settings: Any) -> DefaultMQPushConsumer:
+        c = self.configure(DefaultMQPushConsumer(group))
+        c.set_consume_from_where(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET)
+        for k, v in settings.items():
+            setattr(c, k, v)
+        c.subscribe(topic, expression)
+        c.register_message_listener(listener)
+        if start:
+            c.start()
+            c.default_mq_push_consumer_impl.mq_client_factory.rebalance_service.wait_interval = 1000
+        return c
+
+    def close(self) -> None:
+        for c in reversed(self.clients):
+            try:
+                c.shutdown()
+            except Exception:  # noqa: BLE001 - best effort while tearing down
+                pass
+        self.factory.close()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    c = Cluster(tmp_path_factory.mktemp("client-e2e"))
+    yield c
+    c.close()
+
+
+class Collector:
+    """A listener that records what it got; ``fail_first`` answers RECONSUME_LATER that often."""
+
+    def __init__(self, fail_first: int = 0, delay_level: int = 0, hold: threading.Event | None = None
+                 ) -> None:
+        self.msgs: list[Any] = []
+        self.fail_first = fail_first
+        self.delay_level = delay_level
+        self.hold = hold
+        self.lock = threading.Lock()
+        self.threads: set[str] = set()
+
+    def __call__(self, msgs, context):
+        if self.hold is not None:
+            self.hold.wait(30)
+        with self.lock:
+            self.msgs.extend(msgs)
+            self.threads.add(threading.current_thread().name)
+            if self.fail_first > 0:
+                self.fail_first -= 1
+                context.delay_level_when_next_consume = self.delay_level
+                return ConsumeConcurrentlyStatus.RECONSUME_LATER
+        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS
+
+    def bodies(self) -> set[bytes]:
+        with self.lock:
+            return {bytes(m.body) for m in self.msgs}
+
+
+def owned(consumer: DefaultMQPushConsumer, topic: str) -> set[MessageQueue]:
+    table = consumer.default_mq_push_consumer_impl.rebalance_impl.process_queue_table
+    return {mq for mq, pq in list(table.items()) if mq.topic == topic and not pq.is_dropped()}
+
+
+def test_round_trip_across_two_brokers_with_tag_filter(cluster, spans):
+    producer = cluster.producer("rt_pg")
+    sent = {}
+    for i in range(16):
+        tag = "TagA" if i % 2 == 0 else "TagC"
+        r = producer.send(Message("RoundTrip", tags=tag, keys=f"k{i}", body=b"rt-%d" % i))
+        assert r.send_status is SendStatus.SEND_OK
+        sent[r.msg_id] = (tag, r)
+    assert {r.message_queue.broker_name for _, r in sent.values()} == {"broker-a", "broker-b"}
+    got = Collector()
+    cluster.push_consumer("rt_cg", "RoundTrip", got, "TagA || TagB")
+    assert wait_until(lambda: len(got.bodies()) >= 8)
+    time.sleep(0.5)
+    assert got.bodies() == {b"rt-%d" % i for i in range(0, 16, 2)}
+    for m in got.msgs:
+        tag, result = sent[m.msg_id]
+        assert m.tags == "TagA" and m.topic == "RoundTrip" and m.reconsume_times == 0
+        assert m.queue_offset == result.queue_offset and m.broker_name == result.message_queue.broker_name
+        assert m.keys.startswith("k")
+    assert all(t.startswith("ConsumeMessageThread_") for t in got.threads)
+    # the consumer's process span links back to the producer's send span
+    finished = spans.get_finished_spans()
+    sends = {s.context.span_id for s in finished if s.name == "send RoundTrip"}
+    process = [s for s in finished if s.name == "process RoundTrip"]
+    assert process and all(s.kind.name == "CONSUMER" for s in process)
+    assert any(link.context.span_id in sends for s in process for link in s.links)
+    assert any(s.name == "receive RoundTrip" for s in finished)
+    assert any(s.name == "RebalanceImpl.rebalance_by_topic" and
+               s.attributes.get("messaging.destination.name") == "RoundTrip" for s in finished)
+
+
+def test_sync_async_oneway_and_batch_sends_all_arrive(cluster):
+    producer = cluster.producer("modes_pg")
+    producer.send(Message("Modes", body=b"sync"))
+
+    class Cb(SendCallback):
+        def __init__(self):
+            self.ok = threading.Event()
+            self.result = None
+
+        def on_success(self, r):
+            self.result = r
+            self.ok.set()
+
+        def on_exception(self, e):
+            self.result = e
+            self.ok.set()
+
+    cb = Cb()
+    producer.send(Message("Modes", body=b"async"), cb)
+    assert cb.ok.wait(10) and cb.result.send_status is SendStatus.SEND_OK
+    producer.send_oneway(Message("Modes", body=b"oneway"))
+    batch = producer.send([Message("Modes", body=b"batch-%d" % i) for i in range(3)])
+    assert len(batch.msg_id.split(",")) == 3
+    big = b"z" * 10000  # compressed on the wire, plain for the consumer
+    producer.send(Message("Modes", body=big))
+    got = Collector()
+    cluster.push_consumer("modes_cg", "Modes", got)
+    expected = {b"sync", b"async", b"oneway", b"batch-0", b"batch-1", b"batch-2", big}
+    assert wait_until(lambda: got.bodies() >= expected), got.bodies()
+
+
+def test_selector_keeps_an_order_id_in_one_queue_in_send_order(cluster):
+    producer = cluster.producer("order_pg")
+
+    def by_order_id(mqs, msg, arg):
+        return mqs[arg % len(mqs)]
+
+    results = {oid: [] for oid in range(3)}
+    for i in range(15):
+        oid = i % 3
+        r = producer.send(Message("Ordered", body=f"{oid}:{i}".encode()), by_order_id, oid)
+        results[oid].append(r)
+    puller = cluster.configure(DefaultMQPullConsumer("order_pull"))
+    puller.start()
+    for oid, rs in results.items():
+        mq = rs[0].message_queue
+        assert {r.message_queue for r in rs} == {mq}
+        pulled = puller.pull(mq, "*", rs[0].queue_offset, 32)
+        bodies = [m.body.decode() for m in pulled.msg_found_list if m.body.decode().startswith(f"{oid}:")]
+        assert bodies == [f"{oid}:{i}" for i in range(oid, 15, 3)]
+
+
+def test_reconsume_later_twice_then_success_shows_reconsume_times(cluster):
+    producer = cluster.producer("retry_pg")
+    producer.send(Message("RetryT", body=b"retry-me"))
+    got = Collector(fail_first=2, delay_level=1)
+    cluster.push_consumer("retry_cg", "RetryT", got)
+    assert wait_until(lambda: len(got.msgs) >= 3, timeout=30)
+    assert [m.reconsume_times for m in got.msgs[:3]] == [0, 1, 2]
+    assert all(m.topic == "RetryT" and m.body == b"retry-me" for m in got.msgs)
+    time.sleep(1.5)
+    assert len(got.msgs) == 3  # consumed successfully the third time: no more deliveries
+
+
+def test_broadcasting_delivers_every_message_to_every_consumer(cluster, tmp_path, monkeypatch):
+    monkeypatch.setenv("ROCKETMQ_CLIENT_LOCAL_OFFSET_STORE_DIR", str(tmp_path))
+    producer = cluster.producer("bc_pg")
+    producer.create_topic("TBW102", "Broadcast", 4)  # 4 queues on each broker
+    producer.send(Message("Broadcast", body=b"warm-up"))
+    a, b = Collector(), Collector()
+    # broadcasting keeps the default instance name: two consumers of one group in one process need
+    # their own names, exactly as in Java
+    c1 = cluster.push_consumer("bc_cg", "Broadcast", a, message_model=MessageModel.BROADCASTING,
+                               instance_name="bc1")
+    c2 = cluster.push_consumer("bc_cg", "Broadcast", b, message_model=MessageModel.BROADCASTING,
+                               instance_name="bc2")
+    for i in range(6):
+        producer.send(Message("Broadcast", body=b"bc-%d" % i))
+    expected = {b"bc-%d" % i for i in range(6)} | {b"warm-up"}
+    assert wait_until(lambda: a.bodies() >= expected and b.bodies() >= expected)
+    assert len(owned(c1, "Broadcast")) == len(owned(c2, "Broadcast")) == 8
+    c1.shutdown()
+    assert list(tmp_path.glob("*/bc_cg/offsets.json"))  # broadcasting offsets live on the client
+
+
+def test_three_consumers_joining_and_leaving_share_every_queue_exactly_once(cluster):
+    topic = "Joining"
+    producer = cluster.producer("join_pg")
+    producer.create_topic("TBW102", topic, 4)  # 4 queues on each broker
+    producer.send(Message(topic, body=b"create"))
+    got = Collector()
+    consumers = [cluster.push_consumer("join_cg", topic, got)]
+    assert wait_until(lambda: len(owned(consumers[0], topic)) == 8)
+    stop = threading.Event()
+    sent: list[bytes] = []
+
+    def keep_sending():
+        i = 0
+        while not stop.is_set() and i < 2000:
+            body = b"j-%d" % i
+            producer.send(Message(topic, body=body))
+            sent.append(body)
+            i += 1
+            time.sleep(0.01)
+
+    sender = threading.Thread(target=keep_sending)
+    sender.start()
+
+    def settled(group: list[DefaultMQPushConsumer]) -> bool:
+        sets = [owned(c, topic) for c in group]
+        union = set().union(*sets)
+        return len(union) == 8 and sum(len(s) for s in sets) == 8 and all(sets)
+
+    try:
+        consumers.append(cluster.push_consumer("join_cg", topic, got))
+        consumers.append(cluster.push_consumer("join_cg", topic, got))
+        assert wait_until(lambda: settled(consumers), timeout=20)
+        leaving = consumers.pop()
+        leaving.shutdown()
+        assert wait_until(lambda: settled(consumers), timeout=20)
+    finally:
+        stop.set()
+        sender.join(10)
+    assert wait_until(lambda: got.bodies() >= set(sent) | {b"create"}, timeout=20)
+    dupes = len(got.msgs) - len(got.bodies())
+    assert dupes <= len(sent) // 2  # duplicates only around the ownership changes
+
+
+def test_flow_control_pauses_pulls_while_the_cache_is_full(cluster, spans):
+    producer = cluster.producer("fc_pg")
+    producer.send(Message("FlowCtl", body=b"create"))
+    mq = MessageQueue("FlowCtl", "broker-a", 0)
+    for i in range(60):
+        producer.send(Message("FlowCtl", body=b"fc-%d" % i), mq)
+    hold = threading.Event()
+    got = Collector(hold=hold)
+    consumer = cluster.push_consumer("fc_cg", "FlowCtl", got, pull_threshold_for_queue=5,
+                                     pull_batch_size=4, consume_thread_min=1, consume_thread_max=1)
+    impl = consumer.default_mq_push_consumer_impl
+    assert wait_until(lambda: impl.queue_flow_control_times > 3)
+    pq = impl.rebalance_impl.process_queue_table[mq]
+    assert pq.msg_count <= 5 + 4  # never more than one batch past the threshold
+    assert any(s.name == "DefaultMQPushConsumerImpl.flow_control" and
+               s.attributes["rocketmq_ref.flow_control.reason"] == "count"
+               for s in spans.get_finished_spans())
+    hold.set()
+    assert wait_until(lambda: len(got.bodies()) >= 61, timeout=30)
+
+
+def test_offsets_are_kept_across_a_consumer_restart(cluster):
+    producer = cluster.producer("restart_pg")
+    for i in range(10):
+        producer.send(Message("Restart", body=b"first-%d" % i))
+    first = Collector()
+    c1 = cluster.push_consumer("restart_cg", "Restart", first)
+    assert wait_until(lambda: len(first.bodies()) >= 10)
+    time.sleep(0.3)  # let the last offsets reach the offset store
+    c1.shutdown()  # persists offsets on the brokers
+    for i in range(10):
+        producer.send(Message("Restart", body=b"second-%d" % i))
+    second = Collector()
+    cluster.push_consumer("restart_cg", "Restart", second)
+    assert wait_until(lambda: len(second.bodies()) >= 10)
+    time.sleep(1.0)
+    assert second.bodies() == {b"second-%d" % i for i in range(10)}
+
+
+def test_pull_consumer_pulls_by_offset_and_long_polls(cluster):
+    producer = cluster.producer("pull_pg")
+    mq = MessageQueue("PullT", "broker-b", 1)
+    producer.send(Message("PullT", body=b"create"))
+    for i in range(5):
+        producer.send(Message("PullT", tags="P", body=b"p-%d" % i), mq)
+    puller = cluster.configure(DefaultMQPullConsumer("pull_cg"))
+    puller.start()
+    assert mq in puller.fetch_subscribe_message_queues("PullT")
+    result = puller.pull(mq, "P", 0, 32)
+    assert result.pull_status is PullStatus.FOUND
+    assert [m.body for m in result.msg_found_list] == [b"p-%d" % i for i in range(5)]
+    end = result.next_begin_offset
+    assert puller.pull(mq, "*", end, 32).pull_status is PullStatus.NO_NEW_MSG
+    puller.update_consume_offset(mq, end)
+    assert puller.fetch_consume_offset(mq, False) == end
+    # a held pull returns as soon as a message arrives
+    out: dict[str, Any] = {}
+    t = threading.Thread(target=lambda: out.setdefault(
+        "r", puller.pull_block_if_not_found(mq, "*", end, 32)))
+    t.start()
+    time.sleep(0.5)
+    producer.send(Message("PullT", body=b"late"), mq)
+    t.join(15)
+    assert out["r"].pull_status is PullStatus.FOUND and out["r"].msg_found_list[0].body == b"late"
+
+
+def test_lite_pull_consumer_subscribe_poll_commit_and_assign_seek(cluster):
+    producer = cluster.producer("lite_pg")
+    for i in range(8):
+        producer.send(Message("LiteT", body=b"l-%d" % i))
+    lite = cluster.configure(DefaultLitePullConsumer("lite_cg"))
+    lite.set_consume_from_where(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET)
+    lite.subscribe("LiteT", "*")
+    lite.start()
+    seen: set[bytes] = set()
+    deadline = time.monotonic() + 20
+    while len(seen) < 8 and time.monotonic() < deadline:
+        seen.update(bytes(m.body) for m in lite.poll(500))
+    assert seen == {b"l-%d" % i for i in range(8)}
+    lite.commit_sync()
+    assert len(lite.assignment()) == 8
+    lite.shutdown()
+
+    mq = MessageQueue("LiteT", "broker-a", 0)
+    assigned = cluster.configure(DefaultLitePullConsumer("lite_assign_cg"))
+    assigned.assign([mq])
+    assigned.start()
+    first = wait_until(lambda: assigned.poll(200), timeout=10)
+    assert first and all(m.queue_id == 0 and m.broker_name == "broker-a" for m in first)
+    assigned.seek(mq, 0)
+    again = wait_until(lambda: assigned.poll(200), timeout=10)
+    assert again[0].queue_offset == 0
+
+
+def test_failover_to_the_other_broker_when_one_dies(tmp_path):
+    cluster = Cluster(tmp_path)
+    try:
+        producer = cluster.producer("fo_pg")
+        producer.set_send_msg_timeout(3000)
+        results = [producer.send(Message("Failover", body=b"before-%d" % i)) for i in range(8)]
+        assert {r.message_queue.broker_name for r in results} == {"broker-a", "broker-b"}
+        cluster.brokers[1].proc.kill()  # kill -9 broker-b
+        after = [producer.send(Message("Failover", body=b"after-%d" % i)) for i in range(20)]
+        assert all(r.send_status is SendStatus.SEND_OK for r in after)
+        assert after[-1].message_queue.broker_name == "broker-a"
+        # the route drops broker-b: later sends never try it again
+        info = producer.default_mq_producer_impl.topic_publish_info_table
+        assert wait_until(lambda: {q.broker_name for q in info["Failover"].message_queue_list}
+                          == {"broker-a"}, timeout=15)
+        got = Collector()
+        cluster.push_consumer("fo_cg", "Failover", got)
+        assert wait_until(lambda: got.bodies() >= {b"after-%d" % i for i in range(20)})
+    finally:
+        cluster.close()
+
+
+CLIENT_THREAD_PREFIXES = ("PullMessageService", "RebalanceService", "MQClientFactoryScheduledThread",
+                          "PullMessageServiceScheduledThread", "ConsumeMessageThread_",
+                          "ConsumeMessageScheduledThread_", "CleanExpireMsgScheduledThread_",
+                          "AsyncSenderExecutor_", "PullMsgThread-", "NettyClient")
+
+
+def test_shutdown_leaves_no_client_thread_behind(cluster):
+    producer = cluster.producer("last_pg")
+    producer.send(Message("LastT", body=b"x"))
+    got = Collector()
+    cluster.push_consumer("last_cg", "LastT", got)
+    assert wait_until(lambda: got.msgs)
+    for client in list(cluster.clients):
+        client.shutdown()
+    cluster.clients.clear()
+    alive = lambda: [t.name for t in threading.enumerate()  # noqa: E731
+                     if t.name.startswith(CLIENT_THREAD_PREFIXES)]
+    assert wait_until(lambda: not alive(), timeout=10), alive()
