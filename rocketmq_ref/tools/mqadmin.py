@@ -129,8 +129,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     out = out or sys.stdout
     err = err or sys.stderr
     if script:
-        # the library logs through rocketmq_ref.*; the command line shows only its own lines
-        logging.getLogger("rocketmq_ref").addHandler(logging.NullHandler())
+        from rocketmq_ref.tools.tool_logging import log_client_to_file
+        log_client_to_file("tools.log")  # Java: ~/logs/rocketmqlogs/tools.log
         from rocketmq_ref.common.tracing_setup import configure_tracing_from_env
         configure_tracing_from_env("mqadmin")
     try:
