@@ -237,10 +237,22 @@ class DefaultMQAdminExt(ClientConfig):
         return fastjson.loads(bytes(response.body or b"{}"))
 
     # -- consumers and producers ---------------------------------------------------------------------
+    def _group_route(self, consumer_group: str) -> TopicRouteData:
+        """The route of the group's retry topic, which every broker the group used serves."""
+        try:
+            return self.examine_topic_route_info(mixall.get_retry_topic(consumer_group))
+        except MQClientException as e:
+            if e.response_code == ResponseCode.TOPIC_NOT_EXIST:
+                raise MQClientException(
+                    ResponseCode.TOPIC_NOT_EXIST,
+                    f"consumer group {consumer_group} not found: no route for its retry topic "
+                    f"{mixall.get_retry_topic(consumer_group)}") from None
+            raise
+
     @traced("org.apache.rocketmq.tools.admin.DefaultMQAdminExtImpl#examineConsumeStats",
             books=("A8.4",))
     def examine_consume_stats(self, consumer_group: str, topic: str | None = None) -> ConsumeStats:
-        route = self.examine_topic_route_info(mixall.get_retry_topic(consumer_group))
+        route = self._group_route(consumer_group)
         result = ConsumeStats()
         for bd in route.broker_datas:
             addr = bd.select_broker_addr()
@@ -263,7 +275,7 @@ class DefaultMQAdminExt(ClientConfig):
         if broker_addr:
             addrs = [broker_addr]
         else:
-            route = self.examine_topic_route_info(mixall.get_retry_topic(consumer_group))
+            route = self._group_route(consumer_group)
             addrs = [a for a in (bd.select_broker_addr() for bd in route.broker_datas) if a]
         result = ConsumerConnection()
         for addr in addrs:
@@ -305,7 +317,7 @@ class DefaultMQAdminExt(ClientConfig):
         """The consumer's own report, relayed by a broker it is connected to (JSON object)."""
         from rocketmq_ref.common import fastjson
 
-        route = self.examine_topic_route_info(mixall.get_retry_topic(consumer_group))
+        route = self._group_route(consumer_group)
         for bd in route.broker_datas:
             addr = bd.select_broker_addr()
             if addr is None:

@@ -1,0 +1,417 @@
+"""mqadmin against a running two-master cluster: each command's output parsed, and the error cases
+(book A2.4, B9.7.2).  One cluster for the whole module keeps the run short."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from rocketmq_ref.common import fastjson
+from rocketmq_ref.tools import cluster, mqadmin
+from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
+
+pytestmark = pytest.mark.e2e
+
+TOPIC = "AdminTopic"
+
+
+@pytest.fixture(scope="module")
+def ns(tmp_path_factory):
+    state = cluster.plan(str(tmp_path_factory.mktemp("mqadmin-cluster")), namesrv=1, masters=2)
+    try:
+        cluster.start(state, timeout_s=40)
+        yield state.namesrv_addr
+    finally:
+        cluster.stop(state)
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = mqadmin.main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def ok(*argv: str) -> str:
+    code, out, err = run(*argv)
+    assert code == 0, err
+    assert err == ""
+    return out
+
+
+def one_error_line(*argv: str) -> str:
+    code, out, err = run(*argv)
+    assert code == 1
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    return err
+
+
+def table(out: str, header: str) -> list[list[str]]:
+    """Rows under the ``#``-header line, split on runs of 2+ spaces or single spaces as Java pads."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    return [line.split() for line in lines[start + 1:] if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def brokers(ns):
+    out = ok("clusterList", "-n", ns)
+    rows = table(out, "#Cluster Name")
+    return {r[1]: r[3] for r in rows}
+
+
+@pytest.fixture(scope="module")
+def topic(ns, brokers):
+    out = ok("updateTopic", "-n", ns, "-c", "DefaultCluster", "-t", TOPIC, "-r", "2", "-w", "2")
+    assert sorted(re.findall(r"create topic to (\S+) success\.", out)) == sorted(brokers.values())
+    assert out.rstrip().endswith("TopicConfig [topicName=AdminTopic, readQueueNums=2, "
+                                 "writeQueueNums=2, perm=RW-, topicFilterType=SINGLE_TAG, "
+                                 "topicSysFlag=0, order=false]")
+    return TOPIC
+
+
+@pytest.fixture(scope="module")
+def sent(ns, topic):
+    """Three messages with keys and tags, each to a chosen broker and queue."""
+    ids = []
+    for i, broker in enumerate(["broker-a", "broker-b", "broker-a"]):
+        out = ok("sendMessage", "-n", ns, "-t", topic, "-p", f"body {i}", "-k", f"key{i}",
+                 "-c", "TagA", "-b", broker, "-i", "1")
+        [row] = table(out, "#Broker Name")
+        assert row[:3] == [broker, "1", "SEND_OK"]
+        ids.append(row[3])
+    return ids
+
+
+# -- no cluster needed ------------------------------------------------------------------------------
+
+def test_no_command_lists_every_command_with_its_description():
+    out = ok()
+    assert out.startswith("The most commonly used mqadmin commands are:\n")
+    names = re.findall(r"^   (\w+)\s", out, re.M)
+    for name in ("updateTopic", "topicList", "clusterList", "consumerProgress", "queryMsgById",
+                 "resetOffsetByTime", "wipeWritePerm", "statsAll", "sendMessage"):
+        assert name in names
+    assert "   updateTopic          Update or create topic\n" in out
+
+
+def test_help_explains_one_command_in_commons_cli_layout():
+    out = ok("help", "updateTopic")
+    assert out.splitlines()[1].startswith("usage: mqadmin updateTopic -b <arg> | -c <arg> ")
+    assert re.search(r"^ -t,--topic <arg>\s+topic name$", out, re.M)
+    assert re.search(r"^ -n,--namesrvAddr <arg>\s+Name server address list", out, re.M)
+    assert ok("updateTopic", "-h").startswith("usage: mqadmin updateTopic")
+
+
+def test_unknown_command_and_bad_options_are_one_line():
+    code, out, err = run("help", "noSuchCommand")
+    assert code == 1 and err == "The sub command noSuchCommand not exist.\n"
+    assert "not exist" in one_error_line("noSuchCommand")
+    assert "Missing required option: t" in one_error_line("topicRoute", "-n", "127.0.0.1:1")
+    assert "Missing required option: [b, c]" in one_error_line("updateTopic", "-t", "T")
+    assert "Unrecognized option: -z" in one_error_line("topicList", "-z")
+    assert "Missing argument for option: t" in one_error_line("topicStatus", "-t")
+    assert "needs a number" in one_error_line("updateTopic", "-n", "127.0.0.1:1", "-c", "C",
+                                              "-t", "T", "-r", "many")
+    assert "illegal characters" in one_error_line("updateTopic", "-n", "127.0.0.1:1", "-c", "C",
+                                                  "-t", "bad topic!")
+
+
+def test_unreachable_name_server_is_one_line(monkeypatch):
+    monkeypatch.delenv("NAMESRV_ADDR", raising=False)
+    err = one_error_line("topicList", "-n", "127.0.0.1:1")
+    assert err.startswith("mqadmin topicList: cannot connect to 127.0.0.1:1")
+    assert "No name server address" in one_error_line("clusterList")
+
+
+# -- cluster and topics -----------------------------------------------------------------------------
+
+def test_cluster_list_shows_both_masters(ns, brokers):
+    out = ok("clusterList", "-n", ns)
+    header = out.splitlines()[0]
+    assert header.split() == ["#Cluster", "Name", "#Broker", "Name", "#BID", "#Addr", "#Version",
+                              "#InTPS(LOAD)", "#OutTPS(LOAD)", "#PCWait(ms)", "#Hour", "#SPACE"]
+    rows = table(out, "#Cluster Name")
+    assert [(r[0], r[1], r[2]) for r in rows] == [("DefaultCluster", "broker-a", "0"),
+                                                 ("DefaultCluster", "broker-b", "0")]
+    assert all(re.fullmatch(r"127\.0\.0\.1:\d+", r[3]) for r in rows)
+    assert all(r[4] == "V4_9_8" for r in rows)
+    more = table(ok("clusterList", "-n", ns, "-m"), "#Cluster Name")
+    assert [r[1] for r in more] == ["broker-a", "broker-b"] and all(len(r) == 6 for r in more)
+
+
+def test_topic_list_route_status_and_cluster(ns, topic, sent):
+    assert topic in ok("topicList", "-n", ns).split("\n")
+    rows = table(ok("topicList", "-n", ns, "-c"), "#Cluster Name")
+    assert ["DefaultCluster", topic] in [r[:2] for r in rows]
+
+    out = ok("topicRoute", "-n", ns, "-t", topic)
+    route = fastjson.loads(out)
+    assert sorted(q["brokerName"] for q in route["queueDatas"]) == ["broker-a", "broker-b"]
+    assert out.startswith("{\n\t\"brokerDatas\":[")  # fastjson's pretty layout
+
+    rows = table(ok("topicRoute", "-n", ns, "-t", topic, "-l"), "#ClusterName")
+    assert [r[:2] for r in rows[:2]] == [["DefaultCluster", "broker-a"], ["DefaultCluster", "broker-b"]]
+    assert rows[0][3:] == ["2", "2", "6"]
+    assert rows[-1] == ["Total:", "2", "4", "4"]
+
+    rows = table(ok("topicStatus", "-n", ns, "-t", topic), "#Broker Name")
+    by_queue = {(r[0], int(r[1])): (int(r[2]), int(r[3])) for r in rows}
+    assert by_queue == {("broker-a", 0): (0, 0), ("broker-a", 1): (0, 2),
+                        ("broker-b", 0): (0, 0), ("broker-b", 1): (0, 1)}
+    assert ok("topicClusterList", "-n", ns, "-t", topic) == "DefaultCluster\n"
+
+
+def test_unknown_topic_is_one_line(ns):
+    err = one_error_line("topicRoute", "-n", ns, "-t", "NoSuchTopic")
+    assert err == ("mqadmin topicRoute: CODE: 17  DESC: No topic route info in name server for "
+                   "the topic: NoSuchTopic\n")
+    assert "NoSuchTopic" in one_error_line("topicStatus", "-n", ns, "-t", "NoSuchTopic")
+    assert "no cluster named Nope" in one_error_line("updateTopic", "-n", ns, "-c", "Nope",
+                                                    "-t", "T1")
+
+
+def test_update_topic_perm_and_delete_topic(ns, brokers):
+    ok("updateTopic", "-n", ns, "-b", brokers["broker-a"], "-t", "PermTopic")
+    out = ok("updateTopicPerm", "-n", ns, "-b", brokers["broker-a"], "-t", "PermTopic", "-p", "4")
+    assert f"update topic perm from 6 to 4 in {brokers['broker-a']} success." in out
+    route = fastjson.loads(ok("topicRoute", "-n", ns, "-t", "PermTopic"))
+    assert [q["perm"] for q in route["queueDatas"]] == [4]
+    assert "new perm equals to the old one!" in ok("updateTopicPerm", "-n", ns, "-b",
+                                                   brokers["broker-a"], "-t", "PermTopic", "-p", "4")
+    out = ok("deleteTopic", "-n", ns, "-c", "DefaultCluster", "-t", "PermTopic")
+    assert out == ("delete topic [PermTopic] from cluster [DefaultCluster] success.\n"
+                   "delete topic [PermTopic] from NameServer success.\n")
+    assert "PermTopic" not in ok("topicList", "-n", ns).split("\n")
+
+
+# -- brokers and name servers -----------------------------------------------------------------------
+
+def test_broker_status_and_config(ns, brokers):
+    addr = brokers["broker-a"]
+    stats = dict(re.findall(r"^(\S+)\s*: (.*)$", ok("brokerStatus", "-n", ns, "-b", addr), re.M))
+    assert stats["brokerVersionDesc"].startswith("V4_9_8") and "putTps" in stats
+    rows = ok("brokerStatus", "-n", ns, "-c", "DefaultCluster").splitlines()
+    assert {r.split()[0] for r in rows} == set(brokers.values())
+
+    out = ok("getBrokerConfig", "-n", ns, "-b", addr)
+    assert out.startswith(f"============{addr}============\n")
+    conf = dict(re.findall(r"^(\S+)\s+=  (.*)$", out, re.M))
+    assert conf["brokerName"] == "broker-a" and conf["brokerClusterName"] == "DefaultCluster"
+    out = ok("updateBrokerConfig", "-n", ns, "-b", addr, "-k", "flushIntervalCommitLog", "-v", "321")
+    assert out == f"update broker config success, {addr}\n"
+    conf = dict(re.findall(r"^(\S+)\s+=  (.*)$", ok("getBrokerConfig", "-n", ns, "-b", addr), re.M))
+    assert conf["flushIntervalCommitLog"] == "321"
+    by_master = ok("getBrokerConfig", "-n", ns, "-c", "DefaultCluster")
+    assert by_master.count("============Master: ") == 2
+    err = one_error_line("updateBrokerConfig", "-n", ns, "-b", addr, "-k", "flushIntervalCommitLog",
+                         "-v", "not-a-number")
+    assert err.startswith("mqadmin updateBrokerConfig: CODE: 1  DESC: ")
+
+
+def test_kv_config_and_namesrv_config(ns):
+    assert ok("updateKvConfig", "-n", ns, "-s", "ORDER_TOPIC_CONFIG", "-k", "KvTopic", "-v",
+              "broker-a:4") == "create or update kv config to namespace success.\n"
+    admin = DefaultMQAdminExt()
+    admin.set_namesrv_addr(ns)
+    admin.start()
+    try:
+        assert admin.get_kv_list_by_namespace("ORDER_TOPIC_CONFIG").table["KvTopic"] == "broker-a:4"
+        assert ok("deleteKvConfig", "-n", ns, "-s", "ORDER_TOPIC_CONFIG", "-k", "KvTopic") == \
+            "delete kv config from namespace success.\n"
+        assert "KvTopic" not in admin.get_kv_list_by_namespace("ORDER_TOPIC_CONFIG").table
+    finally:
+        admin.shutdown()
+
+    out = ok("getNamesrvConfig", "-n", ns)
+    assert out.startswith(f"============{ns}============\n")
+    conf = dict(re.findall(r"^(\S+)\s+=  (.*)$", out, re.M))
+    assert conf["listenPort"] == ns.rsplit(":", 1)[1]
+    out = ok("updateNamesrvConfig", "-n", ns, "-k", "orderMessageEnable", "-v", "true")
+    assert out == f"update name server config success![{ns}]\norderMessageEnable : true\n"
+    conf = dict(re.findall(r"^(\S+)\s+=  (.*)$", ok("getNamesrvConfig", "-n", ns), re.M))
+    assert conf["orderMessageEnable"] == "true"
+
+
+def test_wipe_and_add_write_perm(ns, topic):
+    out = ok("wipeWritePerm", "-n", ns, "-b", "broker-b")
+    count = int(re.fullmatch(rf"wipe write perm of broker\[broker-b\] in name server\[{ns}\] OK, "
+                             r"(\d+)\n", out).group(1))
+    assert count >= 1
+    perms = {q["brokerName"]: q["perm"] for q in
+             fastjson.loads(ok("topicRoute", "-n", ns, "-t", topic))["queueDatas"]}
+    assert perms == {"broker-a": 6, "broker-b": 4}
+    out = ok("addWritePerm", "-n", ns, "-b", "broker-b")
+    assert re.fullmatch(rf"add write perm of broker\[broker-b\] in name server\[{ns}\] OK, \d+\n", out)
+    perms = {q["brokerName"]: q["perm"] for q in
+             fastjson.loads(ok("topicRoute", "-n", ns, "-t", topic))["queueDatas"]}
+    assert perms == {"broker-a": 6, "broker-b": 6}
+
+
+# -- messages ---------------------------------------------------------------------------------------
+
+def _fields(out: str) -> dict[str, str]:
+    return dict(re.findall(r"^([A-Z][\w ]+:)\s+(.*)$", out, re.M))
+
+
+def test_query_messages_by_key_unique_key_offset_and_id(ns, topic, sent):
+    rows = table(ok("queryMsgByKey", "-n", ns, "-t", topic, "-k", "key1"), "#Message ID")
+    assert rows == [[sent[1], "1", "0"]]
+
+    f = _fields(ok("queryMsgByUniqueKey", "-n", ns, "-t", topic, "-i", sent[2]))
+    assert (f["Topic:"], f["Tags:"], f["Keys:"], f["Queue ID:"], f["Queue Offset:"]) == \
+        (topic, "[TagA]", "[key2]", "1", "1")
+    assert f"UNIQ_KEY={sent[2]}" in f["Properties:"]
+    with open(f["Message Body Path:"], "rb") as body:
+        assert body.read() == b"body 2"
+
+    out = ok("queryMsgByOffset", "-n", ns, "-t", topic, "-b", "broker-b", "-i", "1", "-o", "0")
+    f = _fields(out)
+    assert f["Keys:"] == "[key1]" and f["Queue Offset:"] == "0"
+    assert "WARN: No Consumer" in out or "MessageTrack [" in out
+
+    offset_id = f["OffsetID:"]
+    g = _fields(ok("queryMsgById", "-n", ns, "-i", offset_id))
+    assert g["OffsetID:"] == offset_id and g["Keys:"] == "[key1]"
+    assert "queryMsgByUniqueKey" in one_error_line("queryMsgById", "-n", ns, "-i", sent[0])
+
+
+def test_print_and_consume_messages(ns, topic, sent):
+    out = ok("printMsg", "-n", ns, "-t", topic)
+    bodies = sorted(re.findall(r"BODY: (.*)$", out, re.M))
+    assert bodies == ["body 0", "body 1", "body 2"]
+    assert out.count("minOffset=") == 4 and out.rstrip().endswith("-" * 56)
+    assert "NOT PRINT BODY" in ok("printMsg", "-n", ns, "-t", topic, "-d", "false")
+
+    out = ok("consumeMessage", "-n", ns, "-t", topic, "-b", "broker-a", "-i", "1")
+    assert out.count("Consume ok") >= 1
+    assert sorted(re.findall(r"BODY: (.*)$", out, re.M)) == ["body 0", "body 2"]
+    assert "print msg finished. status=NO_NEW_MSG, offset=2" in out
+    assert "beginTimestamp before now" in one_error_line(
+        "consumeMessage", "-n", ns, "-t", topic, "-s", str(int(time.time() * 1000) + 10**8))
+
+
+# -- groups, connections, offsets -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def live_consumer(ns, topic, sent):
+    """A push consumer that consumed the three messages, and a producer still connected."""
+    from rocketmq_ref.client.consumer import (ConsumeConcurrentlyStatus, ConsumeFromWhere,
+                                              DefaultMQPushConsumer)
+    from rocketmq_ref.client.producer import DefaultMQProducer
+
+    got = set()
+    done = threading.Event()
+
+    def listener(msgs, context):
+        got.update(m.queue_offset for m in msgs)
+        if len(got) >= 2:
+            done.set()
+        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS
+
+    consumer = DefaultMQPushConsumer("admin_test_group")
+    consumer.set_namesrv_addr(ns)
+    consumer.set_consume_from_where(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET)
+    consumer.subscribe(topic, "TagA || TagB")
+    consumer.register_message_listener(listener)
+    producer = DefaultMQProducer("admin_test_producer")
+    producer.set_namesrv_addr(ns)
+    consumer.start()
+    producer.start()
+    try:
+        from rocketmq_ref.common.message import Message
+        producer.send(Message(topic, b"from the live producer", tags="TagB"))
+        assert done.wait(30), "the consumer did not get the messages"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # offsets reach the broker every 5 s
+            code, out, _ = run("consumerProgress", "-n", ns, "-g", "admin_test_group")
+            if code == 0 and "Diff Total: 0" in out:
+                break
+            time.sleep(0.5)
+        yield consumer
+    finally:
+        producer.shutdown()
+        consumer.shutdown()
+
+
+def test_consumer_progress_connection_and_status(ns, topic, live_consumer, tmp_path, monkeypatch):
+    out = ok("consumerProgress", "-n", ns, "-g", "admin_test_group")
+    rows = [r for r in table(out, "#Topic") if r[0] == topic]
+    assert {(r[1], int(r[2])): (int(r[3]), int(r[4]), int(r[5])) for r in rows}[("broker-a", 1)] == \
+        (2, 2, 0)
+    assert "Consume TPS: " in out and out.rstrip().endswith("Diff Total: 0")
+
+    rows = table(ok("consumerProgress", "-n", ns), "#Group")
+    [row] = [r for r in rows if r[0] == "admin_test_group"]
+    assert row[1] == "1" and row[2] == "V4_9_8" and row[3] == "PUSH" and row[4] == "CLUSTERING"
+
+    out = ok("consumerConnection", "-n", ns, "-g", "admin_test_group")
+    [client] = table(out.split("\nBelow is subscription:")[0], "#ClientId")
+    assert client[2] in ("PYTHON", "JAVA") and client[3] == "V4_9_8"
+    subs = table(out.split("Below is subscription:")[1], "#Topic")
+    assert [topic, "TagA", "||", "TagB"] in subs
+    assert "ConsumeType: CONSUME_PASSIVELY\nMessageModel: CLUSTERING\n" in out
+
+    out = ok("consumerStatus", "-n", ns, "-g", "admin_test_group", "-i", client[0])
+    assert out.startswith("#Consumer Properties#\n") and "#Consumer Subscription#" in out
+    assert re.search(rf"^001 Topic: {topic}\s+ClassFilter: false\s+SubExpression: TagA \|\| TagB$",
+                     out, re.M)
+    monkeypatch.chdir(tmp_path)
+    out = ok("consumerStatus", "-n", ns, "-g", "admin_test_group")
+    [row] = table(out, "#Index")[:1]
+    assert row[1] == client[0] and os.path.exists(tmp_path / row[3])
+    assert "Same subscription in the same group of consumer" in out and "Rebalance OK" in out
+
+    assert "consumer group nobody not found" in one_error_line("consumerProgress", "-n", ns,
+                                                              "-g", "nobody")
+
+
+def test_producer_connection_and_stats_all(ns, topic, live_consumer):
+    out = ok("producerConnection", "-n", ns, "-g", "admin_test_producer", "-t", topic)
+    assert re.match(r"0001  \S+@\S+\s+127\.0\.0\.1:\d+\s+\w+\s+V4_9_8", out)
+    assert "producer group" in one_error_line("producerConnection", "-n", ns, "-g", "nobody",
+                                              "-t", topic)
+    out = ok("statsAll", "-n", ns, "-t", topic)
+    assert out.split("\n")[0].split() == ["#Topic", "#Consumer", "Group", "#Accumulation", "#InTPS",
+                                          "#OutTPS", "#InMsg24Hour", "#OutMsg24Hour"]
+    [row] = table(out, "#Topic")
+    assert row[:3] == [topic, "admin_test_group", "0"]
+
+
+def test_reset_offset_by_time_moves_the_live_consumer_back(ns, topic, live_consumer):
+    out = ok("resetOffsetByTime", "-n", ns, "-g", "admin_test_group", "-t", topic, "-s", "0")
+    assert out.startswith("rollback consumer offset by specified group[admin_test_group], "
+                          f"topic[{topic}], force[true], timestamp(string)[0], timestamp(long)[0]")
+    rows = table(out, "#brokerName")
+    assert {(r[0], int(r[1])): int(r[2]) for r in rows}[("broker-a", 1)] == 0
+
+
+def test_sub_group_update_and_delete(ns, brokers):
+    out = ok("updateSubGroup", "-n", ns, "-c", "DefaultCluster", "-g", "sub_group_x", "-r", "3")
+    assert sorted(re.findall(r"create subscription group to (\S+) success\.", out)) == \
+        sorted(brokers.values())
+    assert "SubscriptionGroupConfig [groupName=sub_group_x, consumeEnable=true, " in out
+    assert "retryMaxTimes=3" in out
+    out = ok("deleteSubGroup", "-n", ns, "-b", brokers["broker-a"], "-g", "sub_group_x")
+    assert out == f"delete subscription group [sub_group_x] from broker [{brokers['broker-a']}] success.\n"
+
+
+def test_clean_expired_cq_says_success_or_one_line(ns, brokers):
+    code, out, err = run("cleanExpiredCQ", "-n", ns, "-b", brokers["broker-a"])
+    assert (code, out) == (0, "success") or (code == 1 and err.count("\n") == 1
+                                               and "not supported" in err)
+
+
+def test_mqadmin_script_prints_no_traceback(ns):
+    exe = os.path.join(os.path.dirname(sys.executable), "mqadmin")
+    done = subprocess.run([exe, "clusterList", "-n", ns], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "broker-a" in done.stdout and done.stderr == ""
+    done = subprocess.run([exe, "topicRoute", "-n", ns, "-t", "NoSuchTopic"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith("mqadmin topicRoute: CODE: 17") and done.stderr.count("\n") == 1
