@@ -612,6 +612,12 @@ class CommitLog:
         encode_result = self._encoder().encode(msg)
         if encode_result is not None:
             return encode_result
+        if len(msg.encoded_buff) + END_FILE_MIN_BLANK_LENGTH > self.mapped_file_size:
+            # would not fit even an empty file (Java would fill file after file with blanks)
+            log.warning("message of %d bytes cannot fit a commit-log file of %d bytes",
+                        len(msg.encoded_buff), self.mapped_file_size)
+            msg.encoded_buff = None
+            return PutMessageResult(PutMessageStatus.MESSAGE_ILLEGAL)
         if recording:
             s.set_attributes({"messaging.destination.name": msg.topic,
                               "rocketmq_ref.store.queue_id": msg.queue_id,
@@ -677,6 +683,11 @@ class CommitLog:
         except CommitLogError as e:
             log.warning("putMessages: %s", e)
             return PutMessageResult(e.status)
+        if len(batch.encoded_buff) + END_FILE_MIN_BLANK_LENGTH > self.mapped_file_size:
+            log.warning("batch of %d bytes cannot fit a commit-log file of %d bytes",
+                        len(batch.encoded_buff), self.mapped_file_size)
+            batch.encoded_buff = None
+            return PutMessageResult(PutMessageStatus.MESSAGE_ILLEGAL)
         if s.is_recording():
             s.set_attributes({"messaging.destination.name": batch.topic,
                               "rocketmq_ref.store.queue_id": batch.queue_id,

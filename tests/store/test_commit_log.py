@@ -340,3 +340,31 @@ def test_checker_on_corrupted_records_finds_only_whole_valid_prefixes(store, twe
     assert pos <= len(view)
     if not flips:
         assert pos == len(view)
+
+
+def test_max_message_size_can_change_while_running(tmp_path):
+    store = open_store(small_config(tmp_path, mapped_file_size_commit_log=16 * 1024 * 1024))
+    cfg = store.get_message_store_config()
+    original = cfg.max_message_size
+    body = b"x" * (original + 10)
+    try:
+        assert store.put_message(new_msg("Dyn", body)).put_message_status is \
+            PutMessageStatus.MESSAGE_ILLEGAL
+        cfg.max_message_size = original + 10
+        assert store.put_message(new_msg("Dyn", body)).put_message_status is PutMessageStatus.PUT_OK
+        cfg.max_message_size = 10
+        assert store.put_message(new_msg("Dyn", body)).put_message_status is \
+            PutMessageStatus.MESSAGE_ILLEGAL
+    finally:
+        store.shutdown()
+
+
+def test_a_message_larger_than_a_file_is_refused_without_burning_files(tmp_path):
+    store = open_store(small_config(tmp_path, mapped_file_size_commit_log=4096))
+    try:
+        r = store.put_message(new_msg("Big", b"x" * 5000))
+        assert r.put_message_status is PutMessageStatus.MESSAGE_ILLEGAL
+        assert store.get_max_phy_offset() == 0
+        assert store.put_message(new_msg("Big", b"small")).append_message_result.wrote_offset == 0
+    finally:
+        store.shutdown()
