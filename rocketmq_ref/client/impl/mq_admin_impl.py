@@ -12,6 +12,8 @@ from rocketmq_ref.client.exception import MQClientException
 from rocketmq_ref.common.message import MessageQueue
 from rocketmq_ref.common.message.message_decoder import decode_message_id
 from rocketmq_ref.common.perm_name import PermName
+from rocketmq_ref.common.protocol.header.create_topic_request_header import \
+    CreateTopicRequestHeader
 from rocketmq_ref.common.protocol.request_code import RequestCode
 
 log = logging.getLogger("rocketmq_ref.client")
@@ -39,11 +41,14 @@ class MQAdminImpl:
             addr = bd.broker_addrs.get(0)
             if addr is None:
                 continue
-            self._api().invoke_broker(addr, RequestCode.UPDATE_AND_CREATE_TOPIC, {
-                "topic": new_topic, "defaultTopic": key, "readQueueNums": queue_num,
-                "writeQueueNums": queue_num, "perm": PermName.PERM_READ | PermName.PERM_WRITE,
-                "topicFilterType": "SINGLE_TAG", "topicSysFlag": topic_sys_flag, "order": False},
-                timeout_ms=self.timeout_millis)
+            self._api().invoke_broker(addr, RequestCode.UPDATE_AND_CREATE_TOPIC,
+                                      CreateTopicRequestHeader(
+                                          topic=new_topic, default_topic=key,
+                                          read_queue_nums=queue_num, write_queue_nums=queue_num,
+                                          perm=PermName.PERM_READ | PermName.PERM_WRITE,
+                                          topic_filter_type="SINGLE_TAG",
+                                          topic_sys_flag=topic_sys_flag, order=False),
+                                      timeout_ms=self.timeout_millis)
             created = True
         if not created:
             raise MQClientException(f"Not found broker, maybe key is wrong: {key}")

@@ -437,20 +437,20 @@ class MQClientAPIImpl:
                                                       ) -> TopicRouteData:
         return self.get_topic_route_info_from_name_server(topic, timeout_ms, False)
 
-    def invoke_name_server(self, code: int, fields: dict[str, Any] | None = None,
+    def invoke_name_server(self, code: int, header: Any = None,
                            body: bytes | None = None, timeout_ms: float = 3000,
                            addr: str | None = None) -> RemotingCommand:
         """One admin request to a name server (``addr`` None: the remoting client's choice)."""
-        response = self._sync(addr, make_request(code, fields, body), timeout_ms)
+        response = self._sync(addr, make_request(code, header, body), timeout_ms)
         if response.code != ResponseCode.SUCCESS:
             raise MQClientException(response.code, response.remark)
         return response
 
-    def invoke_broker(self, addr: str, code: int, fields: dict[str, Any] | None = None,
+    def invoke_broker(self, addr: str, code: int, header: Any = None,
                       body: bytes | None = None, timeout_ms: float = 3000,
                       ok_codes: tuple[int, ...] = (0,)) -> RemotingCommand:
         """One admin request to a broker; a non-success code is an ``MQBrokerException``."""
-        response = self._sync(addr, make_request(code, fields, body), timeout_ms)
+        response = self._sync(addr, make_request(code, header, body), timeout_ms)
         if response.code not in ok_codes:
             raise MQBrokerException(response.code, response.remark, addr)
         return response
