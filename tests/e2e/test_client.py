@@ -400,49 +400,6 @@ def test_failover_to_the_other_broker_when_one_dies(tmp_path):
         cluster.close()
 
 
-def test_admin_ext_sees_clusters_topics_stats_connections_and_kv(cluster):
-    from rocketmq_ref.client.admin import DefaultMQAdminExt
-    from rocketmq_ref.common.topic_config import TopicConfig
-
-    admin = cluster.configure(DefaultMQAdminExt())
-    admin.start()
-    info = admin.examine_broker_cluster_info()
-    assert info.cluster_addr_table["DefaultCluster"] == {"broker-a", "broker-b"}
-    masters = admin.master_addrs_of_cluster("DefaultCluster")
-    assert len(masters) == 2
-    for addr in masters:
-        admin.create_and_update_topic_config(addr, TopicConfig(topic_name="AdminT",
-                                                                read_queue_nums=2,
-                                                                write_queue_nums=2))
-    assert wait_until(lambda: "AdminT" in admin.fetch_all_topic_list().topic_list)
-    route = admin.examine_topic_route_info("AdminT")
-    assert sorted(q.write_queue_nums for q in route.queue_datas) == [2, 2]
-    producer = cluster.producer("admin_pg")
-    for i in range(6):
-        producer.send(Message("AdminT", body=b"a-%d" % i))
-    stats = admin.examine_topic_stats("AdminT")
-    assert len(stats.offset_table) == 4
-    assert sum(o.max_offset for o in stats.offset_table.values()) == 6
-    got = Collector()
-    consumer = cluster.push_consumer("admin_cg", "AdminT", got)
-    assert wait_until(lambda: len(got.bodies()) == 6)
-    conn = admin.examine_consumer_connection_info("admin_cg")
-    client_id = consumer.default_mq_push_consumer_impl.mq_client_factory.client_id
-    assert client_id in {c.client_id for c in conn.connection_set}
-    running = admin.get_consumer_running_info("admin_cg", client_id)
-    assert running["properties"]["messageModel"] == "CLUSTERING"
-    consumer.default_mq_push_consumer_impl.persist_consumer_offset()  # the timer waits 10 s first
-    assert wait_until(lambda: sum(o.consumer_offset for o in admin.examine_consume_stats(
-        "admin_cg", "AdminT").offset_table.values()) == 6, timeout=10)
-    assert admin.get_broker_config(masters[0])["brokerClusterName"] == "DefaultCluster"
-    assert "brokerVersionDesc" in admin.fetch_broker_runtime_stats(masters[0]).table
-    admin.put_kv_config("ns1", "k1", "v1")
-    assert admin.get_kv_config("ns1", "k1") == "v1"
-    admin.delete_kv_config("ns1", "k1")
-    with pytest.raises(Exception):
-        admin.get_kv_config("ns1", "k1")
-
-
 CLIENT_THREAD_PREFIXES = ("PullMessageService", "RebalanceService", "MQClientFactoryScheduledThread",
                           "PullMessageServiceScheduledThread", "ConsumeMessageThread_",
                           "ConsumeMessageScheduledThread_", "CleanExpireMsgScheduledThread_",
