@@ -152,6 +152,10 @@ class BrokerController:
     def get_broker_addr(self) -> str:
         return f"{self.broker_config.broker_ip1}:{self.netty_server_config.listen_port}"
 
+    def get_store_host(self) -> tuple[str, int]:
+        """``brokerIP1`` and the listen port: the store host written into every record."""
+        return (self.broker_config.broker_ip1, self.netty_server_config.listen_port)
+
     def get_ha_server_addr(self) -> str:
         return f"{self.broker_config.broker_ip2}:{self.message_store_config.ha_listen_port}"
 
@@ -276,6 +280,9 @@ class BrokerController:
         with span("BrokerController.start", java=_JAVA + "#start", books=("A2.1", "A4.2")):
             self.message_store.start()
             self.remoting_server.start()
+            if self.netty_server_config.listen_port == 0:  # a free port was asked for: say which
+                self.netty_server_config.listen_port = self.remoting_server.local_listen_port()
+                self.message_store_config.ha_listen_port = self.netty_server_config.listen_port + 1
             if self.fast_remoting_server is not None:
                 self.fast_remoting_server.start()
             self.broker_outer_api.start()

@@ -191,3 +191,15 @@ def heartbeat_body(client_id: str, consumer_groups=(), producer_groups=(), topic
                                                          for t in topics]}
                                 for g in consumer_groups]}
     return json.dumps(data).encode()
+
+
+def pull_found(conn: WireConnection, group: str, topic: str, queue_id: int, offset: int = 0,
+               timeout: float = 10.0, **kw) -> tuple[dict, bytes]:
+    """Pull until FOUND (the reput thread dispatches a sent message a moment after the send
+    returns, as in Java) or the time is up; the last answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        h, body = pull(conn, group, topic, queue_id, offset, **kw)
+        if h["code"] == SUCCESS or time.monotonic() > deadline:
+            return h, body
+        time.sleep(0.05)

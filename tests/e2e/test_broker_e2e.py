@@ -73,7 +73,7 @@ def test_send_v2_with_numeric_ext_values_then_pull_filters_by_tag(cluster):
             assert ext["queueId"] == "1" and re.fullmatch(r"[0-9A-F]{32}", ext["msgId"])
             sent.append(int(ext["queueOffset"]))
         assert sent == [0, 1, 2]
-        h, body = wire.pull(c, "wire_cg", topic, 1, 0, subscription="TagA")
+        h, body = wire.pull_found(c, "wire_cg", topic, 1, 0, subscription="TagA")
         assert h["code"] == 0 and h["remark"] == "FOUND"
         msgs = wire.decode_messages(body)
         assert [m["body"] for m in msgs] == [b"body-0", b"body-2"]
@@ -86,7 +86,7 @@ def test_send_v2_with_numeric_ext_values_then_pull_filters_by_tag(cluster):
                                              "bornTimestamp": int(time.time() * 1000), "flag": 7,
                                              "properties": wire.properties_string({"TAGS": "TagC"})}, b"v1")
         assert h["code"] == 0
-        h, body = wire.pull(c, "wire_cg", topic, 0, 0)
+        h, body = wire.pull_found(c, "wire_cg", topic, 0, 0)
         assert wire.decode_messages(body)[0]["flag"] == 7
 
 
@@ -149,7 +149,7 @@ def test_send_back_goes_to_retry_with_delay_then_to_dlq(cluster):
     assert wire.create_topic(broker.addr, topic, 1)["code"] == 0
     with wire.WireConnection(broker.addr) as c:
         assert wire.send_v2(c, topic, b"fails", tags="TagR")[0]["code"] == 0
-        original = wire.decode_messages(wire.pull(c, group, topic, 0, 0)[1])[0]
+        original = wire.decode_messages(wire.pull_found(c, group, topic, 0, 0)[1])[0]
         h, _ = c.request(wire.CONSUMER_SEND_MSG_BACK, {"offset": original["phys_offset"], "group": group,
                                                        "delayLevel": 0, "originTopic": topic,
                                                        "maxReconsumeTimes": GROUP_MAX_RECONSUME})

@@ -39,15 +39,12 @@ class BrokerFastFailure(ServiceThread):
                 log.exception("BrokerFastFailure clean failed")
 
     def _refuse(self, task: RequestTask, remark: str, queue: BrokerFixedThreadPoolExecutor) -> None:
-        ctx = task.request_context
-        if ctx is None or ctx.is_done():
-            return
         waited = int((time.monotonic() - task.create_timestamp) * 1000)
         response = RemotingCommand.create_response_command(
             ResponseCode.SYSTEM_BUSY, f"{remark}broker busy, start flow control for a while, period in queue: "
                                       f"{waited}ms, size of queue: {queue.queue_size()}")
         self.refused += 1
-        ctx.write_response(response)
+        task.answer(response)
 
     def clean_expired_request(self) -> None:
         controller = self.broker_controller

@@ -9,6 +9,7 @@ import time
 from typing import Any, Callable
 
 from rocketmq_ref.remoting.netty.bounded_executor import BoundedThreadPoolExecutor
+from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
 
 
 class RequestTask:
@@ -31,11 +32,27 @@ class RequestTask:
             self.started = True
         self.fn(*self.args)
 
-    @property
-    def request_context(self) -> Any | None:
-        """The remoting layer submits ``(ctx, processor)``: the ctx can still be answered."""
-        ctx = self.args[0] if self.args else None
-        return ctx if hasattr(ctx, "write_response") else None
+    def is_request(self) -> bool:
+        """A remoting request run (``(ctx, ...)`` or ``(channel, command, processor)``), which can
+        be answered instead of run; other tasks (a pull wake-up) are left alone."""
+        a = self.args
+        if a and hasattr(a[0], "write_response"):
+            return True
+        return len(a) >= 2 and hasattr(a[0], "write_and_flush") and isinstance(a[1], RemotingCommand)
+
+    def answer(self, response: RemotingCommand) -> None:
+        a = self.args
+        if hasattr(a[0], "write_response"):
+            if not a[0].is_done():
+                a[0].write_response(response)
+            return
+        channel, request = a[0], a[1]
+        if request.is_oneway_rpc():
+            return
+        response.opaque = request.opaque
+        response.mark_response_type()
+        response.serialize_type_current_rpc = request.serialize_type_current_rpc
+        channel.write_and_flush(response)
 
 
 class BrokerFixedThreadPoolExecutor(BoundedThreadPoolExecutor):
@@ -63,7 +80,7 @@ class BrokerFixedThreadPoolExecutor(BoundedThreadPoolExecutor):
             if not self.waiting:
                 return None
             head = self.waiting[0]
-            if (time.monotonic() - head.create_timestamp) * 1000 < max_wait_ms or head.request_context is None:
+            if (time.monotonic() - head.create_timestamp) * 1000 < max_wait_ms or not head.is_request():
                 return None
             head.stop_run = True
             self.waiting.popleft()
@@ -73,7 +90,7 @@ class BrokerFixedThreadPoolExecutor(BoundedThreadPoolExecutor):
         """Take the head regardless of its age (page-cache-busy cleaning)."""
         with self._waiting_lock:
             self._trim()
-            if not self.waiting or self.waiting[0].request_context is None:
+            if not self.waiting or not self.waiting[0].is_request():
                 return None
             head = self.waiting.popleft()
             head.stop_run = True

@@ -12,10 +12,12 @@ import threading
 import time
 from typing import Any
 
+from opentelemetry import trace as otel_trace
+
 from rocketmq_ref.broker.longpolling.many_pull_request import ManyPullRequest
 from rocketmq_ref.broker.longpolling.pull_request import PullRequest
 from rocketmq_ref.common.service_thread import ServiceThread
-from rocketmq_ref.common.tracing import span
+from rocketmq_ref.common.tracing import Link, span
 
 log = logging.getLogger("rocketmq_ref.broker")
 
@@ -129,9 +131,15 @@ class PullRequestHoldService(ServiceThread):
 
     @staticmethod
     def _wake(processor: Any, request: PullRequest, reason: str, now: int) -> None:
+        """The wake-up belongs to the held pull's trace (child of its SERVER span), linked to what
+        woke it (the dispatch of the arriving message, when that is traced)."""
+        request_span = getattr(request.client_channel, "span", None)
+        context = otel_trace.set_span_in_context(request_span) if request_span is not None else None
+        waker = otel_trace.get_current_span().get_span_context()
+        links = [Link(waker)] if waker.is_valid else None
         with span("PullRequestHoldService.notify_message_arriving",
                   java="org.apache.rocketmq.broker.longpolling.PullRequestHoldService#notifyMessageArriving",
-                  books=("B5.4.3",)) as s:
+                  books=("B5.4.3",), context=context, links=links) as s:
             if s.is_recording():
                 s.add_event("pull.wakeup", {"reason": reason,
                                             "rocketmq.pull.wait_ms": now - request.suspend_timestamp,

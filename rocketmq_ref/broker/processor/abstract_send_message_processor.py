@@ -38,8 +38,15 @@ def channel_remote_host(channel: Any) -> tuple[str, int]:
 class AbstractSendMessageProcessor:
     def __init__(self, broker_controller: Any) -> None:
         self.broker_controller = broker_controller
-        cfg = broker_controller.broker_config
-        self.store_host = (cfg.broker_ip1, broker_controller.netty_server_config.listen_port)
+        self._store_host: tuple[str, int] | None = None
+
+    @property
+    def store_host(self) -> tuple[str, int]:
+        """Read once the server is bound (the port may have been chosen at start)."""
+        host = self._store_host
+        if host is None or host[1] == 0:
+            host = self._store_host = self.broker_controller.get_store_host()
+        return host
 
     @staticmethod
     def parse_request_header(request: RemotingCommand) -> SendMessageRequestHeader | None:

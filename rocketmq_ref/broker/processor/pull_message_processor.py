@@ -247,7 +247,7 @@ class PullMessageProcessor:
                                   "queueId": header.queue_id, "topic": header.topic},
                  "offsetNew": offset_new, "offsetRequest": offset_request}
         props = {mc.PROPERTY_TAGS: header.topic}
-        store_host = (controller.broker_config.broker_ip1, controller.netty_server_config.listen_port)
+        store_host = controller.get_store_host()
         msg = MessageExtBrokerInner(topic_validator.RMQ_SYS_OFFSET_MOVED_EVENT,
                                     json.dumps(event, separators=(",", ":"), sort_keys=True).encode(),
                                     properties=props, queue_id=0, born_timestamp=int(time.time() * 1000),

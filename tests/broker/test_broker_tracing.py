@@ -1,0 +1,142 @@
+"""The spans a reader follows through the broker (issue 6 "Tracing"): registration CLIENT span into
+the name server's SERVER span; send SERVER span -> SendMessageProcessor -> CommitLog.put_message;
+pull suspend and wake-up events with the wait time; send-back to retry and DLQ; heartbeat; offset
+update. An in-process name server and broker on 127.0.0.1 free ports, driven with raw frames."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from rocketmq_ref.broker.broker_controller import BrokerController
+from rocketmq_ref.common.broker_config import BrokerConfig
+from rocketmq_ref.common.namesrv_config import NamesrvConfig
+from rocketmq_ref.namesrv.namesrv_controller import NamesrvController
+from rocketmq_ref.remoting.netty.configs import NettyClientConfig, NettyServerConfig
+from rocketmq_ref.store.config.message_store_config import MessageStoreConfig
+from tests.broker import wire
+
+
+@pytest.fixture(scope="module")
+def inproc_cluster(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("trace-cluster")
+    ns_config = NamesrvConfig()
+    ns_config.kv_config_path = str(tmp / "kv.json")
+    namesrv = NamesrvController(ns_config, NettyServerConfig(listen_port=0, bind_address="127.0.0.1"))
+    namesrv.initialize()
+    namesrv.start()
+    bc = BrokerConfig()
+    bc.broker_ip1 = "127.0.0.1"
+    bc.broker_name = "broker-t"
+    bc.namesrv_addr = f"127.0.0.1:{namesrv.local_listen_port()}"
+    sc = MessageStoreConfig(store_path_root_dir=str(tmp / "store"))
+    sc.mapped_file_size_commit_log = 4 * 1024 * 1024
+    sc.message_delay_level = " ".join(["1s"] * 18)
+    broker = BrokerController(bc, NettyServerConfig(listen_port=0, bind_address="127.0.0.1"), NettyClientConfig(), sc)
+    assert broker.initialize()
+    broker.start()
+    try:
+        yield namesrv, broker
+    finally:
+        broker.shutdown()
+        namesrv.shutdown()
+
+
+def by_name(spans, name):
+    return [s for s in spans if s.name == name]
+
+
+def wait_spans(exporter, predicate, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [s for s in exporter.get_finished_spans() if predicate(s)]
+        if found:
+            return found
+        time.sleep(0.05)
+    return []
+
+
+def test_registration_client_span_is_the_parent_of_the_name_server_server_span(inproc_cluster, spans):
+    namesrv, broker = inproc_cluster
+    broker.do_register_broker_all_now(True, False, True)
+    server = wait_spans(spans, lambda s: s.name == "REGISTER_BROKER" and s.kind.name == "SERVER")
+    client = [s for s in spans.get_finished_spans() if s.name == "REGISTER_BROKER" and s.kind.name == "CLIENT"]
+    assert server and client
+    assert server[-1].parent.span_id == client[-1].context.span_id
+    outer = by_name(spans.get_finished_spans(), "BrokerOuterAPI.register_broker_all")[-1]
+    assert client[-1].parent.span_id == outer.context.span_id
+    assert outer.attributes["rocketmq_ref.java.method"].endswith("BrokerOuterAPI#registerBrokerAll")
+
+
+def test_send_span_chain_reaches_the_commit_log(inproc_cluster, spans):
+    namesrv, broker = inproc_cluster
+    addr = broker.get_broker_addr()
+    assert wire.create_topic(addr, "TraceTopic", 1)["code"] == 0
+    spans.clear()
+    with wire.WireConnection(addr) as c:
+        assert wire.send_v2(c, "TraceTopic", b"traced")[0]["code"] == 0
+    server = wait_spans(spans, lambda s: s.name == "SEND_MESSAGE_V2")[0]
+    finished = spans.get_finished_spans()
+    processor = [s for s in by_name(finished, "SendMessageProcessor.async_send_message")
+                 if s.parent.span_id == server.context.span_id]
+    assert processor, [s.name for s in finished]
+    assert "B3.4.4" in processor[0].attributes["rocketmq_ref.book.sections"]
+    put = [s for s in finished if s.name.startswith("CommitLog.")
+           and s.context.trace_id == server.context.trace_id]
+    assert put, "the store append is part of the send trace"
+
+
+def test_pull_suspend_and_wake_up_are_events_with_the_wait_time(inproc_cluster, spans):
+    namesrv, broker = inproc_cluster
+    addr = broker.get_broker_addr()
+    assert wire.create_topic(addr, "TracePull", 1)["code"] == 0
+    spans.clear()
+    result = {}
+
+    def held():
+        with wire.WireConnection(addr) as c:
+            result["r"] = wire.pull(c, "trace_cg", "TracePull", 0, 0, suspend_ms=10000)
+
+    t = threading.Thread(target=held)
+    t.start()
+    time.sleep(0.5)
+    with wire.WireConnection(addr) as c:
+        assert wire.send_v2(c, "TracePull", b"x")[0]["code"] == 0
+    t.join(10)
+    assert result["r"][0]["code"] == 0
+    server = wait_spans(spans, lambda s: s.name == "PULL_MESSAGE")[0]
+    finished = spans.get_finished_spans()
+    in_trace = [s for s in finished if s.context.trace_id == server.context.trace_id]
+    suspend = [e for s in in_trace for e in s.events if e.name == "pull.suspend"]
+    wake = [e for s in in_trace for e in s.events if e.name == "pull.wakeup"]
+    assert suspend and suspend[0].attributes["rocketmq.pull.suspend_timeout_ms"] == 10000
+    assert wake and wake[0].attributes["reason"] == "message arrived"
+    assert wake[0].attributes["rocketmq.pull.wait_ms"] >= 300
+
+
+def test_heartbeat_offset_update_and_send_back_have_their_spans(inproc_cluster, spans):
+    namesrv, broker = inproc_cluster
+    addr = broker.get_broker_addr()
+    assert wire.create_topic(addr, "TraceBack", 1)["code"] == 0
+    spans.clear()
+    with wire.WireConnection(addr) as c:
+        assert c.request(wire.HEART_BEAT, None, wire.heartbeat_body("cid", ["trace_back_cg"], [], ["TraceBack"]))[0][
+            "code"] == 0
+        c.request(wire.UPDATE_CONSUMER_OFFSET, {"consumerGroup": "trace_back_cg", "topic": "TraceBack",
+                                                "queueId": 0, "commitOffset": 1})
+        assert wire.send_v2(c, "TraceBack", b"fail me")[0]["code"] == 0
+        msg = wire.decode_messages(wire.pull_found(c, "trace_back_cg", "TraceBack", 0, 0)[1])[0]
+        h, _ = c.request(wire.CONSUMER_SEND_MSG_BACK, {"offset": msg["phys_offset"], "group": "trace_back_cg",
+                                                       "delayLevel": -1})
+        assert h["code"] == 0
+    wait_spans(spans, lambda s: s.name == "SendMessageProcessor.handle_retry_and_dlq")
+    finished = spans.get_finished_spans()
+    assert by_name(finished, "ClientManageProcessor.heart_beat")[0].attributes["rocketmq.client_id"] == "cid"
+    upd = by_name(finished, "ConsumerManageProcessor.update_consumer_offset")[0]
+    assert upd.attributes["rocketmq.commit_offset"] == 1
+    back = by_name(finished, "SendMessageProcessor.handle_retry_and_dlq")[0]
+    assert back.attributes["rocketmq.dlq"] is True
+    assert back.attributes["messaging.destination.name"] == "%DLQ%trace_back_cg"
+    assert json.loads(json.dumps(dict(back.attributes)))  # plain attribute values
