@@ -82,10 +82,9 @@ def test_watcher_times_out_requests_nobody_serves(tmp_path):
                                 sync_flush_timeout=100))
     try:
         s.commit_log.flush_commit_log_service.shutdown()  # the group-commit thread is gone
-        begin = time.monotonic()
         r = s.put_message(new_msg("T", b"x", 0))
+        # the watcher's answer (the put's own 10 s timeout would say UNKNOWN_ERROR)
         assert r.put_message_status is PutMessageStatus.FLUSH_DISK_TIMEOUT
-        assert time.monotonic() - begin < 5  # the watcher, not the 10 s put timeout
         # WAIT=false does not wait for the disk at all
         r = s.put_message(new_msg("T", b"y", 0, wait=False))
         assert r.put_message_status is PutMessageStatus.PUT_OK
