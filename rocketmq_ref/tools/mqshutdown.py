@@ -54,11 +54,10 @@ def shutdown(kind: str, match: str = "", wait_s: float = 10.0) -> list[int]:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+    """Still running; a zombie (exited, not yet reaped by its parent) counts as stopped."""
+    from rocketmq_ref.tools.cluster import pid_alive
+
+    return pid_alive(pid)
 
 
 def main(argv: list[str] | None = None) -> int:
