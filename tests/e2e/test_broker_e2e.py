@@ -260,3 +260,71 @@ def test_bad_inputs_get_java_codes_and_the_broker_keeps_serving(cluster):
         assert s.recv(10) == b""
     with wire.WireConnection(broker.addr) as c:
         assert wire.send_v2(c, "WireTopic", b"still serving")[0]["code"] == 0
+
+
+def test_cpp_style_requests_are_accepted(cluster):
+    """rocketmq-client-cpp: SEND_MESSAGE v1 with "0"/"1" booleans and signing keys, ordinal enums in the
+    heartbeat, PULL with sysFlag 6 and no expressionType (protocol.md §8.5)."""
+    ns, broker = cluster
+    topic, group = "CppTopic", "cpp_cg"
+    assert wire.create_topic(broker.addr, topic, 1)["code"] == 0
+    with wire.WireConnection(broker.addr, language="CPP", version=63) as c:
+        h, _ = c.request(wire.SEND_MESSAGE, {"producerGroup": "cpp_pg", "topic": topic, "defaultTopic": "TBW102",
+                                             "defaultTopicQueueNums": 4, "queueId": 0, "sysFlag": 0,
+                                             "bornTimestamp": int(time.time() * 1000), "flag": 0,
+                                             "properties": "TAGS\x01TagCpp\x02", "reconsumeTimes": 0,
+                                             "unitMode": "0", "batch": "0", "AccessKey": "ak", "Signature": "s"},
+                         b"from c++", raw_ext=True)
+        assert h["code"] == 0, h.get("remark")
+        hb = {"clientID": "27314-127.0.0.1@DEFAULT", "producerDataSet": [{"groupName": "cpp_pg"}],
+              "consumerDataSet": [{"groupName": group, "consumeType": 1, "messageModel": 1, "consumeFromWhere": 0,
+                                   "unitMode": False, "subscriptionDataSet": [
+                                       {"topic": topic, "subString": "TagCpp", "subVersion": str(int(time.time()))}]}]}
+        assert c.request(wire.HEART_BEAT, None, json.dumps(hb).encode())[0]["code"] == 0
+        ext = {"consumerGroup": group, "topic": topic, "queueId": 0, "queueOffset": 0, "maxMsgNums": 32,
+               "sysFlag": 6, "commitOffset": 0, "suspendTimeoutMillis": 1000, "subscription": "TagCpp",
+               "subVersion": 0}
+        deadline = time.monotonic() + 10
+        while True:
+            h, body = c.request(wire.PULL_MESSAGE, ext, raw_ext=True)
+            if h["code"] == 0 or time.monotonic() > deadline:
+                break
+        assert h["code"] == 0 and wire.decode_messages(body)[0]["body"] == b"from c++"
+        h, body = c.request(wire.GET_CONSUMER_LIST_BY_GROUP, {"consumerGroup": group})
+        assert json.loads(body)["consumerIdList"] == ["27314-127.0.0.1@DEFAULT"]
+
+
+def test_binary_rocketmq_header_send_and_pull_are_answered_in_kind(cluster):
+    """A client using the ROCKETMQ binary header encoding (type 1) gets binary answers."""
+    from rocketmq_ref.common.protocol.header.pull_message_request_header import PullMessageRequestHeader
+    from rocketmq_ref.common.protocol.header.send_message_request_header_v2 import SendMessageRequestHeaderV2
+    from rocketmq_ref.remoting.protocol.language_code import SerializeType
+    from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
+
+    ns, broker = cluster
+    topic = "BinaryTopic"
+    assert wire.create_topic(broker.addr, topic, 1)["code"] == 0
+
+    def roundtrip(c, cmd):
+        cmd.serialize_type_current_rpc = SerializeType.ROCKETMQ
+        c.send_raw(cmd.encode())
+        total, = struct.unpack(">i", c._recv(4))
+        data = c._recv(total)
+        assert data[0] == 1, "answered with the binary header"
+        return RemotingCommand.decode(data)
+
+    with wire.WireConnection(broker.addr) as c:
+        send = RemotingCommand.create_request_command(310, SendMessageRequestHeaderV2(
+            a="bin_pg", b=topic, c="TBW102", d=4, e=0, f=0, g=int(time.time() * 1000), h=0,
+            i="TAGS\x01TagBin\x02"), b"binary body")
+        response = roundtrip(c, send)
+        assert response.code == 0 and response.ext_fields["queueOffset"] == "0"
+        deadline = time.monotonic() + 10
+        while True:
+            pull = RemotingCommand.create_request_command(11, PullMessageRequestHeader(
+                consumer_group="bin_cg", topic=topic, queue_id=0, queue_offset=0, max_msg_nums=32, sys_flag=4,
+                commit_offset=0, suspend_timeout_millis=0, subscription="*", sub_version=0, expression_type="TAG"))
+            response = roundtrip(c, pull)
+            if response.code == 0 or time.monotonic() > deadline:
+                break
+        assert response.code == 0 and wire.decode_messages(response.body)[0]["body"] == b"binary body"

@@ -8,7 +8,7 @@ from typing import Any
 
 from rocketmq_ref.broker.client.client_channel_info import ClientChannelInfo
 from rocketmq_ref.common import mixall
-from rocketmq_ref.common.fastjson import FastJsonError
+from rocketmq_ref.common.fastjson import FastJsonError, loads
 from rocketmq_ref.common.perm_name import PermName
 from rocketmq_ref.common.protocol.body.check_client_request_body import CheckClientRequestBody
 from rocketmq_ref.common.protocol.header.unregister_client_request_header import UnregisterClientRequestHeader
@@ -23,6 +23,24 @@ from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
 log = logging.getLogger("rocketmq_ref.broker")
 
 _JAVA = "org.apache.rocketmq.broker.processor.ClientManageProcessor"
+
+
+_CONSUME_TYPE_ORDINALS = ("CONSUME_ACTIVELY", "CONSUME_PASSIVELY")
+_MESSAGE_MODEL_ORDINALS = ("BROADCASTING", "CLUSTERING")
+
+
+def normalize_heartbeat(value: Any) -> Any:
+    """C++ clients write the consumer enums as ordinals (``"consumeType":1``); Java's fastjson takes
+    both, so name them before decoding (spec protocol.md §8.5)."""
+    if isinstance(value, dict):
+        for consumer in value.get("consumerDataSet") or ():
+            if not isinstance(consumer, dict):
+                continue
+            for key, names in (("consumeType", _CONSUME_TYPE_ORDINALS), ("messageModel", _MESSAGE_MODEL_ORDINALS)):
+                v = consumer.get(key)
+                if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < len(names):
+                    consumer[key] = names[v]
+    return value
 
 
 def _language_name(language: Any) -> str:
@@ -53,7 +71,7 @@ class ClientManageProcessor:
             return RemotingCommand.create_response_command(ResponseCode.SYSTEM_ERROR,
                                                            "heartbeat without a HeartbeatData body")
         try:
-            data = HeartbeatData.from_json(request.body)
+            data = HeartbeatData.from_json_value(normalize_heartbeat(loads(request.body)))
         except (FastJsonError, ValueError, TypeError) as e:
             return RemotingCommand.create_response_command(ResponseCode.SYSTEM_ERROR, f"bad HeartbeatData body: {e}")
         if not data.client_id:
