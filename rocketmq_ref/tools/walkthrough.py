@@ -2,6 +2,7 @@
 
     python -m rocketmq_ref.tools.walkthrough list
     python -m rocketmq_ref.tools.walkthrough run <name-or-section-id>     # writes traces/<name>.jsonl
+    python -m rocketmq_ref.tools.walkthrough run all                     # re-records every one
     python -m rocketmq_ref.tools.walkthrough debug <name-or-section-id>   # waits for an editor
     python -m rocketmq_ref.tools.walkthrough debug <name-or-section-id> --pdb
     python -m rocketmq_ref.tools.walkthrough vscode                      # writes .vscode/launch.json
@@ -12,6 +13,7 @@ import argparse
 import json
 import os
 import pdb
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -123,7 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="every walkthrough with its section ids")
     run = sub.add_parser("run", help="run a walkthrough and record traces/<name>.jsonl")
-    run.add_argument("key", help="walkthrough name or one of its section ids")
+    run.add_argument("key", help="walkthrough name or one of its section ids; 'all' re-records "
+                     "every walkthrough")
     run.add_argument("--out", type=Path, help="write the trace here instead")
     dbg = sub.add_parser("debug", help="run a walkthrough under a debugger, stopping at its stops")
     dbg.add_argument("key", help="walkthrough name or one of its section ids")
@@ -142,6 +145,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             LAUNCH_JSON.write_text(launch_json_text(discover()), encoding="utf-8")
             print(f"wrote {LAUNCH_JSON.relative_to(ROOT)}")
             return 0
+        if args.command == "run" and args.key == "all":
+            # one process each: a process can install its tracer provider only once
+            failed = [w.name for w in discover()
+                      if subprocess.run([sys.executable, "-m", "rocketmq_ref.tools.walkthrough",
+                                         "run", w.name], stdout=subprocess.DEVNULL).returncode]
+            for w in discover():
+                print(f"{w.name}: {len(read_spans(w.trace_file))} spans -> "
+                      f"{os.path.relpath(w.trace_file)}")
+            if failed:
+                print(f"walkthrough: failed: {', '.join(failed)}", file=sys.stderr)
+            return 1 if failed else 0
         w = find(args.key)
         if args.command == "run":
             path = record(w, args.out)

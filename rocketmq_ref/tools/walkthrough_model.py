@@ -15,6 +15,7 @@ import inspect
 import os
 import re
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from rocketmq_ref.common.tracing import (ATTR_BOOK, ATTR_CODE_FILE, ATTR_CODE_FU
                                          ATTR_CODE_LINE, code_path, span)
 
 ROOT = Path(__file__).resolve().parents[2]
+ENV_TRACE_FILE = "ROCKETMQ_REF_TRACE_FILE"  # tracing_setup's variable (library code cannot import it)
 WALKTHROUGH_DIR = ROOT / "walkthroughs"
 TRACE_DIR = ROOT / "traces"
 ATTR_WALKTHROUGH = "rocketmq_ref.walkthrough"
@@ -337,6 +339,29 @@ def resolve_stops(w: Walkthrough, spans: Sequence[Mapping[str, Any]] | None = No
         out.append(ResolvedStop(stop.span, attrs[ATTR_CODE_FILE], int(attrs[ATTR_CODE_LINE]),
                                 attrs.get(ATTR_CODE_FUNCTION, ""), stop.locals, stop.note))
     return out
+
+
+def capture(w: Walkthrough, finished_spans: Callable[[], Sequence[Any]]) -> SpanTree:
+    """Re-run a walkthrough in this process (whose tracer provider collects in memory) and return
+    its span tree: this process's spans plus those the processes it starts append to a temporary
+    ``ROCKETMQ_REF_TRACE_FILE``."""
+    from rocketmq_ref.common.otlp_json import encode_traces_data, flatten
+
+    previous = os.environ.get(ENV_TRACE_FILE)
+    with tempfile.TemporaryDirectory(prefix="walkthrough-capture-") as tmp:
+        path = os.path.join(tmp, f"{w.name}.jsonl")
+        os.environ[ENV_TRACE_FILE] = path
+        try:
+            w.run_scenario()
+        finally:
+            if previous is None:
+                os.environ.pop(ENV_TRACE_FILE, None)
+            else:
+                os.environ[ENV_TRACE_FILE] = previous
+        spans = list(flatten(encode_traces_data(list(finished_spans()))))
+        if os.path.exists(path):
+            spans += read_spans(path)
+    return SpanTree(spans, w.ignore_spans)
 
 
 def recorded_tree(w: Walkthrough) -> SpanTree:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rocketmq_ref.common.otlp_json import encode_traces_data, flatten
-from rocketmq_ref.tools.walkthrough_model import (SpanTree, discover, location_problems,
+from rocketmq_ref.tools.walkthrough_model import (capture, discover, location_problems,
                                                   recorded_tree, shape_diff)
 
 WALKTHROUGHS = discover()
@@ -19,9 +18,7 @@ def test_every_walkthrough_has_a_recording():
 @pytest.mark.parametrize("w", WALKTHROUGHS, ids=lambda w: w.name)
 def test_rerun_gives_the_recorded_span_tree(w, spans):
     recorded = recorded_tree(w)
-    w.run_scenario()
-    current = SpanTree(list(flatten(encode_traces_data(spans.get_finished_spans()))),
-                       w.ignore_spans)
+    current = capture(w, spans.get_finished_spans)
     diff = shape_diff(recorded, current)
     assert not diff, (f"{w.name}: the span tree changed since traces/{w.name}.jsonl was recorded "
                       f"('-' recorded, '+' now):\n" + "\n".join(diff)
@@ -33,4 +30,4 @@ def test_rerun_gives_the_recorded_span_tree(w, spans):
 def test_recorded_code_locations_are_inside_their_functions(w):
     problems = location_problems(recorded_tree(w).spans)
     assert not problems, (f"{w.name}: code moved since the recording:\n  " + "\n  ".join(problems)
-                          + f"\nRe-record with `{w.record_command}`.")
+                          + f"\nRe-record with `{w.record_command}` (or `... run all`).")
