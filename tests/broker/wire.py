@@ -71,6 +71,20 @@ class WireConnection:
                 **kw) -> tuple[dict, bytes]:
         return self.response_to(self.send(code, ext, body, **kw), timeout)
 
+    def answer(self, request_header: dict, body: bytes = b"", code: int = 0) -> None:
+        """Reply to a request the server sent us (same opaque, response flag)."""
+        header = {"code": code, "language": self.language, "version": self.version,
+                  "opaque": request_header["opaque"], "flag": 1, "serializeTypeCurrentRPC": "JSON"}
+        self.send_raw(encode_frame(json.dumps(header).encode(), body))
+
+    def next_server_request(self, timeout: float = 10.0) -> tuple[dict, bytes]:
+        """The next request the server sends on this connection."""
+        deadline = time.monotonic() + timeout
+        while True:
+            header, body = self.read_frame(timeout=max(0.01, deadline - time.monotonic()))
+            if not header.get("flag", 0) & 1:
+                return header, body
+
     def _recv(self, n: int) -> bytes:
         buf = bytearray()
         while len(buf) < n:

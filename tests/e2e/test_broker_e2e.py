@@ -328,3 +328,80 @@ def test_binary_rocketmq_header_send_and_pull_are_answered_in_kind(cluster):
             if response.code == 0 or time.monotonic() > deadline:
                 break
         assert response.code == 0 and wire.decode_messages(response.body)[0]["body"] == b"binary body"
+
+
+def test_admin_group_offsets_connections_queries_and_relays(cluster):
+    ns, broker = cluster
+    topic, group = "OpsTopic", "ops_cg"
+    assert wire.create_topic(broker.addr, topic, 1)["code"] == 0
+    with wire.WireConnection(broker.addr) as client, wire.WireConnection(broker.addr) as admin:
+        before = int(time.time() * 1000) - 1
+        for i in range(3):
+            assert wire.send_v2(client, topic, b"ops-%d" % i, keys=f"opskey{i}")[0]["code"] == 0
+        assert client.request(wire.HEART_BEAT, None, wire.heartbeat_body("ops-client", [group], ["ops_pg"],
+                                                                        [topic]))[0]["code"] == 0
+        msgs = wire.decode_messages(wire.pull_found(client, group, topic, 0, 0)[1])
+        client.request(wire.UPDATE_CONSUMER_OFFSET, {"consumerGroup": group, "topic": topic, "queueId": 0,
+                                                     "commitOffset": 2})
+        # consume stats: broker offset 3, consumer offset 2
+        h, body = admin.request(208, {"consumerGroup": group, "topic": topic})
+        text = body.decode()
+        assert '"brokerOffset":3' in text and '"consumerOffset":2' in text and '"consumeTps":' in text
+        h, body = admin.request(203, {"consumerGroup": group})  # GET_CONSUMER_CONNECTION_LIST
+        conn = json.loads(body)
+        assert conn["connectionSet"][0]["clientId"] == "ops-client" and conn["messageModel"] == "CLUSTERING"
+        assert admin.request(203, {"consumerGroup": "nobody"})[0]["code"] == 206  # CONSUMER_NOT_ONLINE
+        h, body = admin.request(204, {"producerGroup": "ops_pg"})  # GET_PRODUCER_CONNECTION_LIST
+        assert json.loads(body)["connectionSet"][0]["clientId"] == "ops-client"
+        h, body = admin.request(300, {"topic": topic})  # QUERY_TOPIC_CONSUME_BY_WHO
+        assert group in json.loads(body)["groupList"]
+        h, body = admin.request(43, {})  # GET_ALL_CONSUMER_OFFSET, bare integer keys
+        assert f'"{topic}@{group}":{{0:2}}' in body.decode()
+        h, body = admin.request(45, {})  # GET_ALL_DELAY_OFFSET
+        assert h["code"] == 0 and "offsetTable" in body.decode()
+        # queries by key, by offset id, by time
+        h, body = admin.request(12, {"topic": topic, "key": "opskey1", "maxNum": 32, "beginTimestamp": 0,
+                                     "endTimestamp": int(time.time() * 1000) + 60000})
+        assert h["code"] == 0 and [m["body"] for m in wire.decode_messages(body)] == [b"ops-1"]
+        h, _ = admin.request(12, {"topic": topic, "key": "absent", "maxNum": 32, "beginTimestamp": 0,
+                                  "endTimestamp": int(time.time() * 1000) + 60000})
+        assert h["code"] == wire.QUERY_NOT_FOUND
+        h, body = admin.request(33, {"offset": msgs[2]["phys_offset"]})  # VIEW_MESSAGE_BY_ID
+        assert wire.decode_messages(body)[0]["body"] == b"ops-2"
+        h, _ = admin.request(29, {"topic": topic, "queueId": 0, "timestamp": before})  # SEARCH_OFFSET_BY_TIMESTAMP
+        assert h["extFields"]["offset"] == "0"
+        h, _ = admin.request(32, {"topic": topic, "queueId": 0})  # GET_EARLIEST_MSG_STORETIME
+        assert int(h["extFields"]["timestamp"]) >= before
+        # reset offset: the broker computes the table and pushes it to the consumer
+        h, body = admin.request(222, {"topic": topic, "group": group, "timestamp": -1, "isForce": "true"})
+        assert h["code"] == 0 and '"queueId":0,"topic":"OpsTopic"}:3' in body.decode()
+        pushed, pushed_body = client.next_server_request()
+        assert pushed["code"] == 220 and pushed["extFields"]["group"] == group and b":3" in pushed_body
+        # GET_CONSUMER_RUNNING_INFO is relayed to the client and its answer comes back
+        opaque = admin.send(307, {"consumerGroup": group, "clientId": "ops-client", "jstackEnable": "false"})
+        relayed, _ = client.next_server_request()
+        assert relayed["code"] == 307
+        client.answer(relayed, b'{"properties":{"consumeType":"CONSUME_PASSIVELY"}}')
+        h, body = admin.response_to(opaque)
+        assert h["code"] == 0 and b"CONSUME_PASSIVELY" in body
+        assert admin.request(307, {"consumerGroup": group, "clientId": "ghost"})[0]["code"] == wire.SYSTEM_ERROR
+        # subscription groups and topics
+        cfg = {"groupName": "made_cg", "retryMaxTimes": 3, "retryQueueNums": 1, "consumeEnable": True}
+        assert admin.request(200, None, json.dumps(cfg).encode())[0]["code"] == 0
+        h, body = admin.request(201, {})
+        assert json.loads(body)["subscriptionGroupTable"]["made_cg"]["retryMaxTimes"] == 3
+        assert admin.request(207, {"groupName": "made_cg", "removeOffset": "true"})[0]["code"] == 0
+        assert "made_cg" not in json.loads(admin.request(201, {})[1])["subscriptionGroupTable"]
+        assert wire.create_topic(broker.addr, "DoomedTopic", 1)["code"] == 0
+        assert admin.request(215, {"topic": "DoomedTopic"})[0]["code"] == 0  # DELETE_TOPIC_IN_BROKER
+        assert "DoomedTopic" not in json.loads(admin.request(21, {})[1])["topicConfigTable"]
+        # broker config: update one key, read it back; unknown keys are refused
+        assert admin.request(25, None, b"defaultQueryMaxNum=48\n")[0]["code"] == 0
+        assert "defaultQueryMaxNum=48" in admin.request(26, {})[1].decode()
+        assert admin.request(25, None, b"noSuchKey=1\n")[0]["code"] == wire.SYSTEM_ERROR
+        # leaving: unregister drops the client from the group
+        assert client.request(35, {"clientID": "ops-client", "consumerGroup": group,
+                                   "producerGroup": "ops_pg"})[0]["code"] == 0
+        assert admin.request(wire.GET_CONSUMER_LIST_BY_GROUP, {"consumerGroup": group})[0]["code"] == wire.SYSTEM_ERROR
+        assert admin.request(46, None, json.dumps({"clientId": "x", "group": group, "subscriptionData": {
+            "topic": topic, "subString": "a > 1", "expressionType": "SQL92"}}).encode())[0]["code"] == wire.SYSTEM_ERROR
