@@ -921,15 +921,10 @@ class CommitLog:
                   books=("B4.7", "B4.7.1")) as s:
             files = self.mapped_file_queue.get_mapped_files()
             if files:
-                index = max(0, len(files) - 3)
-                offset = self._scan(files, index, self.message_store_config.check_crc_on_recover,
-                                    False, s)
-                self._finish_recover(offset, max_phy_offset_of_consume_queue, s)
+                self._recover_from(files, max(0, len(files) - 3), False,
+                                   max_phy_offset_of_consume_queue, s)
             else:
-                log.warning("The commitlog files are deleted, and delete the consume queue files")
-                self.mapped_file_queue.flushed_where = 0
-                self.mapped_file_queue.committed_where = 0
-                self.default_message_store.destroy_logics()
+                self._recover_without_files()
 
     def recover_abnormally(self, max_phy_offset_of_consume_queue: int) -> None:
         """Crash (abort file left): find the newest file whose first record predates the checkpoint,
@@ -942,18 +937,23 @@ class CommitLog:
                 index = len(files) - 1
                 while index >= 0 and not self.is_mapped_file_matched_recover(files[index]):
                     index -= 1
-                if index < 0:
-                    index = 0
-                if s.is_recording():
-                    s.set_attribute("rocketmq_ref.store.recover_from_file", files[index].file_name)
-                offset = self._scan(files, index, self.message_store_config.check_crc_on_recover,
-                                    True, s)
-                self._finish_recover(offset, max_phy_offset_of_consume_queue, s)
+                self._recover_from(files, max(0, index), True, max_phy_offset_of_consume_queue, s)
             else:
-                log.warning("The commitlog files are deleted, and delete the consume queue files")
-                self.mapped_file_queue.flushed_where = 0
-                self.mapped_file_queue.committed_where = 0
-                self.default_message_store.destroy_logics()
+                self._recover_without_files()
+
+    def _recover_from(self, files: list[MappedFile], index: int, dispatch: bool,
+                      max_phy_offset_of_consume_queue: int, s: Any) -> None:
+        if s.is_recording():
+            s.set_attribute("rocketmq_ref.store.recover_from_file", files[index].file_name)
+        offset = self._scan(files, index, self.message_store_config.check_crc_on_recover,
+                            dispatch, s)
+        self._finish_recover(offset, max_phy_offset_of_consume_queue, s)
+
+    def _recover_without_files(self) -> None:
+        log.warning("The commitlog files are deleted, and delete the consume queue files")
+        self.mapped_file_queue.flushed_where = 0
+        self.mapped_file_queue.committed_where = 0
+        self.default_message_store.destroy_logics()
 
     def is_mapped_file_matched_recover(self, mf: MappedFile) -> bool:
         view = mf.slice_byte_buffer()

@@ -62,6 +62,13 @@ class FlushCommitLogService(ServiceThread):
         super().__init__()
         self.commit_log = commit_log
 
+    def _until_done(self, step) -> None:
+        """At shutdown: commit or flush everything (``step(0)`` is True once nothing moved)."""
+        for _ in range(RETRY_TIMES_OVER):
+            if step(0):
+                break
+        log.info("%s service end", self.get_service_name())
+
     def _set_checkpoint_physic_time(self) -> None:
         store_timestamp = self.commit_log.mapped_file_queue.store_timestamp
         if store_timestamp > 0:
@@ -87,29 +94,29 @@ class CommitRealTimeService(FlushCommitLogService):
                 self.last_commit_timestamp = begin
                 least_pages = 0
             try:
-                before = queue.committed_where
-                result = queue.commit(least_pages)
+                if queue.remain_how_many_data_to_commit() > 0:
+                    self.commit_once(least_pages)
                 end = _now_ms()
-                if not result:
-                    self.last_commit_timestamp = end  # something was committed: let flush know
-                    with span("CommitRealTimeService.commit",
-                              java="org.apache.rocketmq.store.CommitLog$CommitRealTimeService#run",
-                              books=("B4.4.3", "B4.8.2"),
-                              attributes={"rocketmq_ref.store.committed_bytes":
-                                          queue.committed_where - before}):
-                        pass
-                    self.commit_log.flush_commit_log_service.wakeup()
                 if end - begin > 500:
                     log.info("Commit data to file costs %d ms", end - begin)
                 self.wait_for_running(interval)
             except Exception:
                 log.exception("%s service has exception.", self.get_service_name())
-        result = False
-        for _ in range(RETRY_TIMES_OVER):
-            if result:
-                break
-            result = queue.commit(0)
-        log.info("%s service end", self.get_service_name())
+        self._until_done(queue.commit)
+
+    def commit_once(self, least_pages: int) -> None:
+        queue = self.commit_log.mapped_file_queue
+        with span("CommitRealTimeService.commit",
+                  java="org.apache.rocketmq.store.CommitLog$CommitRealTimeService#run",
+                  books=("B4.4.3", "B4.8.2")) as s:
+            before = queue.committed_where
+            if not queue.commit(least_pages):
+                # something was committed: the flusher has work now
+                self.last_commit_timestamp = _now_ms()
+                self.commit_log.flush_commit_log_service.wakeup()
+            if s.is_recording():
+                s.set_attributes({"rocketmq_ref.store.least_pages": least_pages,
+                                  "rocketmq_ref.store.committed_bytes": queue.committed_where - before})
 
 
 class FlushRealTimeService(FlushCommitLogService):
@@ -144,13 +151,8 @@ class FlushRealTimeService(FlushCommitLogService):
                 self.flush_once(least_pages)
             except Exception:
                 log.exception("%s service has exception.", self.get_service_name())
-        result = False
-        for _ in range(RETRY_TIMES_OVER):
-            if result:
-                break
-            result = queue.flush(0)
+        self._until_done(queue.flush)
         self._set_checkpoint_physic_time()
-        log.info("%s service end", self.get_service_name())
 
     def _sleep(self, interval_ms: int) -> None:
         self._stop_event.wait(interval_ms / 1000.0)
