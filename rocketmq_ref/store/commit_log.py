@@ -649,6 +649,8 @@ class CommitLog:
                   java="org.apache.rocketmq.store.CommitLog#asyncPutMessage",
                   books=("B4.3", "B4.8")) as s:
             result = self._put(msg, s)
+            if result.put_message_status is not PutMessageStatus.PUT_OK:
+                record_error(s, result.put_message_status.name)
             return self._combine(result, msg)
 
     def put_messages(self, batch: Any) -> PutMessageResult:
@@ -665,7 +667,10 @@ class CommitLog:
     def async_put_messages(self, batch: Any) -> concurrent.futures.Future[PutMessageResult]:
         with span("CommitLog.async_put_messages",
                   java="org.apache.rocketmq.store.CommitLog#asyncPutMessages", books=("B4.3",)) as s:
-            return self._combine(self._put_batch(batch, s), batch)
+            result = self._put_batch(batch, s)
+            if result.put_message_status is not PutMessageStatus.PUT_OK:
+                record_error(s, result.put_message_status.name)
+            return self._combine(result, batch)
 
     def _put_batch(self, batch: Any, s: Any) -> PutMessageResult:
         batch.store_timestamp = int(time.time() * 1000)

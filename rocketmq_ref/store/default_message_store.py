@@ -22,7 +22,9 @@ from typing import Any
 
 from rocketmq_ref.common.message import message_decoder
 from rocketmq_ref.common.message.message import MessageExt
+from rocketmq_ref.common.mixall import is_lmq
 from rocketmq_ref.common.service_thread import ServiceThread
+from rocketmq_ref.common.topic_validator import RMQ_SYS_SCHEDULE_TOPIC, RMQ_SYS_TRANS_OP_HALF_TOPIC
 from rocketmq_ref.common.tracing import record_error, span
 from rocketmq_ref.common.utilall import get_disk_partition_space_used_percent
 from rocketmq_ref.store.allocate_mapped_file_service import AllocateMappedFileService
@@ -948,15 +950,71 @@ class DefaultMessageStore(MessageStore):
         return self.remain_transient_store_buffer_numbs() == 0
 
     def clean_unused_topic(self, topics: set[str]) -> int:
-        """Drop consume queues of topics no longer configured (system topics kept by the caller)."""
-        removed = 0
+        """Drop the consume queues of topics no longer configured (admin DELETE_TOPIC), except
+        the schedule and transaction-op topics, which have no topic config of their own."""
         with self._cq_table_lock:
-            for topic in [t for t in self.consume_queue_table if t not in topics]:
+            for topic in list(self.consume_queue_table):
+                if topic in topics or topic in _KEEP_TOPICS or is_lmq(topic):
+                    continue
                 for cq in self.consume_queue_table.pop(topic).values():
                     cq.destroy()
                     self.commit_log.remove_queue_from_topic_queue_table(cq.get_topic(), cq.get_queue_id())
-                    removed += 1
-        return removed
+                log.info("cleanUnusedTopic: %s, topic destroyed", topic)
+        return 0
+
+    def clean_expired_consumer_queue(self) -> None:
+        """Admin CLEAN_EXPIRED_CONSUMEQUEUE: drop queues whose last unit points below the commit
+        log's first byte (all their messages were deleted)."""
+        min_commit_log_offset = self.commit_log.get_min_offset()
+        with self._cq_table_lock:
+            for topic in list(self.consume_queue_table):
+                if topic == RMQ_SYS_SCHEDULE_TOPIC:
+                    continue
+                table = self.consume_queue_table[topic]
+                for queue_id, cq in list(table.items()):
+                    last = cq.get_last_offset()
+                    if last == -1:
+                        log.warning("maybe ConsumeQueue was created just now. topic=%s queueId=%d",
+                                    topic, queue_id)
+                    elif last < min_commit_log_offset:
+                        log.info("cleanExpiredConsumerQueue: %s %d consumer queue destroyed, "
+                                 "minCommitLogOffset: %d maxCommitLogOffsetInConsumeQueue: %d",
+                                 topic, queue_id, min_commit_log_offset, last)
+                        self.commit_log.remove_queue_from_topic_queue_table(topic, queue_id)
+                        cq.destroy()
+                        del table[queue_id]
+                if not table:
+                    del self.consume_queue_table[topic]
+
+    def get_message_ids(self, topic: str, queue_id: int, min_offset: int, max_offset: int,
+                        store_host: tuple[str, int]) -> dict[str, int]:
+        """Offset message id -> queue offset for ``[min_offset, max_offset]`` of a queue."""
+        ids: dict[str, int] = {}
+        if self.shutdown_flag:
+            return ids
+        cq = self.get_consume_queue(topic, queue_id)
+        if cq is None:
+            return ids
+        min_offset = max(min_offset, cq.get_min_offset_in_queue())
+        max_offset = min(max_offset, cq.get_max_offset_in_queue())
+        next_offset = min_offset
+        while next_offset < max_offset:
+            buf = cq.get_index_buffer(next_offset)
+            if buf is None:
+                break
+            try:
+                usable = buf.size - buf.size % CQ_STORE_UNIT_SIZE
+                for offset_py, _, _ in _UNIT.iter_unpack(buf.byte_buffer[:usable]):
+                    ids[message_decoder.create_message_id(store_host, offset_py)] = next_offset
+                    next_offset += 1
+                    if next_offset > max_offset:
+                        return ids
+            finally:
+                buf.release()
+        return ids
+
+
+_KEEP_TOPICS = frozenset({RMQ_SYS_SCHEDULE_TOPIC, RMQ_SYS_TRANS_OP_HALF_TOPIC})
 
 
 def _done(result: PutMessageResult) -> concurrent.futures.Future[PutMessageResult]:

@@ -358,3 +358,35 @@ def test_get_message_reads_tags_codes_through_consume_queue_ext(tmp_path):
         assert f.seen == [(java_string_hash_code("Keep"), True), (java_string_hash_code("Drop"), True)]
     finally:
         s.shutdown()
+
+
+def test_clean_unused_topic_keeps_schedule_and_transaction_op_queues(store):
+    for topic in ("Gone", "Kept", "RMQ_SYS_TRANS_OP_HALF_TOPIC"):
+        store.put_message(new_msg(topic, b"x", 0))
+    store.put_message(new_msg("Kept", b"later", 0, properties={"DELAY": "1"}))
+    wait_dispatched(store)
+    store.clean_unused_topic({"Kept"})
+    assert set(store.get_consume_queue_table()) == \
+        {"Kept", "RMQ_SYS_TRANS_OP_HALF_TOPIC", "SCHEDULE_TOPIC_XXXX"}
+    assert store.get_max_offset_in_queue("Gone", 0) == 0
+    # a re-created topic starts again at queue offset 0
+    r = store.put_message(new_msg("Gone", b"again", 0))
+    assert r.append_message_result.logics_offset == 0
+
+
+def test_expired_consume_queues_and_message_ids(tmp_path):
+    s = open_store(small_config(tmp_path, mapped_file_size_commit_log=8 * 1024))
+    try:
+        s.put_message(new_msg("Early", b"e" * 500, 0))
+        offsets = [s.put_message(new_msg("Late", b"l" * 500, 1)).append_message_result.wrote_offset
+                   for _ in range(40)]
+        wait_dispatched(s)
+        ids = s.get_message_ids("Late", 1, 2, 5, ("127.0.0.1", 10911))
+        assert ids == {message_decoder.create_message_id(("127.0.0.1", 10911), offsets[i]): i
+                       for i in range(2, 6)}
+        assert s.get_commit_log().delete_expired_file(0, 0, 1000, True) >= 1
+        s.clean_expired_consumer_queue()
+        assert "Early" not in s.get_consume_queue_table()  # all its messages are gone
+        assert "Late" in s.get_consume_queue_table()
+    finally:
+        s.shutdown()
