@@ -101,3 +101,22 @@ def test_frozen_broker_expires_from_the_routes_after_the_timeout(process_factory
         assert time.monotonic() - frozen_at >= 2.0, "expiry follows brokerChannelExpiredTime, not the connection"
     finally:
         broker.proc.signal(signal.SIGCONT)
+
+
+def test_compressed_registration_reaches_every_name_server_and_shutdown_unregisters(process_factory, tmp_path):  # noqa: F811,E501
+    ns1 = start_namesrv(process_factory, tmp_path, name="namesrv-1")
+    ns2 = start_namesrv(process_factory, tmp_path, name="namesrv-2")
+    props = broker_props(tmp_path, f"{ns1.addr};{ns2.addr}", compressedRegister=True)
+    broker = start_broker(process_factory, tmp_path, props)
+    assert wire.create_topic(broker.addr, "EverywhereTopic", 2)["code"] == 0
+    for ns in (ns1, ns2):
+        assert wait_for(lambda: route_code(ns.addr, "EverywhereTopic") == 0), ns.addr
+    # the VIP port (listenPort - 2) takes sends but not pulls, as in Java
+    vip = f"127.0.0.1:{int(props['listenPort']) - 2}"
+    with wire.WireConnection(vip) as c:
+        assert wire.send_v2(c, "EverywhereTopic", b"via vip")[0]["code"] == 0
+        assert wire.pull(c, "vip_cg", "EverywhereTopic", 0, 0)[0]["code"] == 3  # REQUEST_CODE_NOT_SUPPORTED
+    assert broker.proc.stop() == 0
+    # long before the 120 s expiry: UNREGISTER_BROKER (and its connection closing) took it out
+    for ns in (ns1, ns2):
+        assert route_code(ns.addr, "EverywhereTopic") == 17, ns.addr
