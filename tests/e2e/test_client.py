@@ -152,6 +152,10 @@ def test_round_trip_across_two_brokers_with_tag_filter(cluster, spans):
     assert process and all(s.kind.name == "CONSUMER" for s in process)
     assert any(link.context.span_id in sends for s in process for link in s.links)
     assert any(s.name == "receive RoundTrip" for s in finished)
+    assert any(s.name == "MQClientInstance.update_topic_route_info_from_name_server" and
+               s.attributes.get("messaging.destination.name") == "RoundTrip" for s in finished)
+    assert any(s.name == "MQClientInstance.send_heartbeat_to_all_broker" for s in finished)
+    assert any(s.name == "settle RoundTrip" for s in finished)
     assert any(s.name == "RebalanceImpl.rebalance_by_topic" and
                s.attributes.get("messaging.destination.name") == "RoundTrip" for s in finished)
 

@@ -354,7 +354,11 @@ class MQClientInstance:
         return data
 
     def send_heartbeat_to_all_broker_with_lock(self) -> None:
-        if self.lock_heartbeat.acquire(blocking=False):
+        """Java uses ``tryLock`` and skips the heartbeat when another one is running; that one may
+        carry a subscription version older than a rebalance just set, and pulls then fail with
+        SUBSCRIPTION_NOT_LATEST until the next heartbeat (30 s).  Here the second caller waits for
+        the first (up to ``LOCK_TIMEOUT_MILLIS``) and sends its own, newer data."""
+        if self.lock_heartbeat.acquire(timeout=LOCK_TIMEOUT_MILLIS / 1000):
             try:
                 self.send_heartbeat_to_all_broker()
             except Exception:  # noqa: BLE001
