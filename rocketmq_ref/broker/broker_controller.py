@@ -355,9 +355,14 @@ class BrokerController:
         return TopicConfigSerializeWrapper(table, DataVersion(tcm.data_version.timestamp, tcm.data_version.counter))
 
     def do_register_broker_all_now(self, check_order_config: bool, oneway: bool, force_register: bool) -> None:
-        if not force_register:
-            log.debug("registerBrokerAll without forceRegister: registering anyway (dataVersion check skipped)")
-        self.do_register_broker_all(check_order_config, oneway, self._build_wrapper())
+        """Java ``registerBrokerAll``: register when forced, else only when a name server holds
+        another DataVersion of our topics (``needRegister``)."""
+        wrapper = self._build_wrapper()
+        c = self.broker_config
+        if force_register or self.broker_outer_api.need_register(
+                c.broker_cluster_name, self.get_broker_addr(), c.broker_name, c.broker_id, wrapper,
+                c.register_broker_timeout_mills):
+            self.do_register_broker_all(check_order_config, oneway, wrapper)
 
     def do_register_broker_all(self, check_order_config: bool, oneway: bool,
                                wrapper: TopicConfigSerializeWrapper) -> None:

@@ -140,3 +140,18 @@ def test_heartbeat_offset_update_and_send_back_have_their_spans(inproc_cluster, 
     assert back.attributes["rocketmq.dlq"] is True
     assert back.attributes["messaging.destination.name"] == "%DLQ%trace_back_cg"
     assert json.loads(json.dumps(dict(back.attributes)))  # plain attribute values
+
+
+def test_need_register_asks_the_name_servers_for_their_data_version(inproc_cluster):
+    namesrv, broker = inproc_cluster
+    c = broker.broker_config
+    broker.do_register_broker_all_now(True, False, True)
+
+    def need() -> bool:
+        return broker.broker_outer_api.need_register(c.broker_cluster_name, broker.get_broker_addr(), c.broker_name,
+                                                     c.broker_id, broker._build_wrapper(), 3000)
+    assert need() is False
+    broker.topic_config_manager.data_version.next_version()
+    assert need() is True
+    broker.do_register_broker_all_now(True, False, False)
+    assert need() is False

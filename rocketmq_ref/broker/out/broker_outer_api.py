@@ -12,6 +12,11 @@ from opentelemetry import context as otel_context
 from rocketmq_ref.common.protocol.body.kv_table import KVTable
 from rocketmq_ref.common.protocol.body.register_broker_body import RegisterBrokerBody
 from rocketmq_ref.common.protocol.body.topic_config_serialize_wrapper import TopicConfigSerializeWrapper
+from rocketmq_ref.common.fastjson import dumps
+from rocketmq_ref.common.protocol.header.namesrv.query_data_version_request_header import (
+    QueryDataVersionRequestHeader)
+from rocketmq_ref.common.protocol.header.namesrv.query_data_version_response_header import (
+    QueryDataVersionResponseHeader)
 from rocketmq_ref.common.protocol.header.namesrv.register_broker_request_header import RegisterBrokerRequestHeader
 from rocketmq_ref.common.protocol.header.namesrv.register_broker_response_header import (
     RegisterBrokerResponseHeader)
@@ -123,6 +128,27 @@ class BrokerOuterAPI:
         rh = RegisterBrokerResponseHeader.decode(response.ext_fields or {})
         kv = KVTable.from_json(response.body) if response.body else None
         return RegisterBrokerResult(rh.ha_server_addr, rh.master_addr, kv)
+
+    def need_register(self, cluster_name: str, broker_addr: str, broker_name: str, broker_id: int,
+                      topic_config_wrapper: TopicConfigSerializeWrapper, timeout_mills: int) -> bool:
+        """QUERY_DATA_VERSION to every name server: True when any of them has another version of our
+        topics (or did not answer), i.e. when a full registration is due (Java ``needRegister``)."""
+        body = dumps(topic_config_wrapper.data_version).encode()
+        for addr in self.get_name_server_address_list():
+            try:
+                header = QueryDataVersionRequestHeader(broker_name=broker_name, broker_addr=broker_addr,
+                                                       cluster_name=cluster_name, broker_id=broker_id)
+                request = RemotingCommand.create_request_command(RequestCode.QUERY_DATA_VERSION, header, body)
+                response = self.remoting_client.invoke_sync(addr, request, timeout_mills)
+                if response.code != ResponseCode.SUCCESS:
+                    return True
+                changed = QueryDataVersionResponseHeader.decode(response.ext_fields or {}).changed
+                if changed is None or changed:
+                    return True
+            except Exception as e:
+                log.warning("Query data version from name server %s Exception, %s", addr, e)
+                return True
+        return False
 
     def unregister_broker_all(self, cluster_name: str, broker_addr: str, broker_name: str, broker_id: int) -> None:
         with span("BrokerOuterAPI.unregister_broker_all", java=_JAVA + "#unregisterBrokerAll", books=("A4.2",)):
