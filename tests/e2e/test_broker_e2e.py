@@ -14,7 +14,7 @@ import pytest
 
 from tests.broker import wire
 from tests.broker.support import broker_props, start_broker, start_namesrv
-from tests.support.processes import ProcessFactory
+from tests.support.processes import ProcessFactory, process_factory  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -405,3 +405,16 @@ def test_admin_group_offsets_connections_queries_and_relays(cluster):
         assert admin.request(wire.GET_CONSUMER_LIST_BY_GROUP, {"consumerGroup": group})[0]["code"] == wire.SYSTEM_ERROR
         assert admin.request(46, None, json.dumps({"clientId": "x", "group": group, "subscriptionData": {
             "topic": topic, "subString": "a > 1", "expressionType": "SQL92"}}).encode())[0]["code"] == wire.SYSTEM_ERROR
+
+
+def test_short_polling_holds_only_short_polling_time_when_long_polling_is_off(process_factory, tmp_path):  # noqa: F811
+    ns = start_namesrv(process_factory, tmp_path)
+    broker = start_broker(process_factory, tmp_path, broker_props(tmp_path, ns.addr, longPollingEnable=False,
+                                                                  shortPollingTimeMills=500))
+    assert wire.create_topic(broker.addr, "ShortPoll", 1)["code"] == 0
+    with wire.WireConnection(broker.addr) as c:
+        begin = time.monotonic()
+        h, _ = wire.pull(c, "sp_cg", "ShortPoll", 0, 0, suspend_ms=15000)
+        waited = time.monotonic() - begin
+    assert h["code"] == wire.PULL_NOT_FOUND
+    assert 0.4 <= waited < 5.0, "held for shortPollingTimeMills, not the client's 15 s"
