@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -127,13 +127,18 @@ def wait_for_port(port: int, timeout: float = DEFAULT_START_TIMEOUT, host: str =
 # ---------------------------------------------------------------------------------------------
 # processes
 
-def _die_with_parent() -> None:
-    """Child side of fork: ask Linux to SIGKILL us when the parent (thread) dies."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+_SETPRIV = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+
+
+def _die_with_parent_prefix() -> list[str]:
+    """A command prefix that makes Linux SIGKILL the child when its parent (thread) dies.
+
+    ``setpriv --pdeathsig KILL`` sets ``PR_SET_PDEATHSIG`` and execs the command under the same
+    pid.  A ``preexec_fn`` would do the same in Python, but it makes ``subprocess`` run the
+    interpreter's at-fork hooks in the child, and the OpenTelemetry SDK's hook (resource detection
+    on a thread pool) can deadlock there.
+    """
+    return [_SETPRIV, "--pdeathsig", "KILL"] if _SETPRIV else []
 
 
 class ManagedProcess:
@@ -172,9 +177,9 @@ class ManagedProcess:
         self._log_file.flush()
         self._log_start = self.log_path.stat().st_size
         self.popen = subprocess.Popen(
-            [self.python, "-m", self.module, *self.args], cwd=str(self.workdir), env=env,
-            stdin=subprocess.DEVNULL, stdout=self._log_file, stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+            [*_die_with_parent_prefix(), self.python, "-m", self.module, *self.args],
+            cwd=str(self.workdir), env=env,
+            stdin=subprocess.DEVNULL, stdout=self._log_file, stderr=subprocess.STDOUT)
         with _live_lock:
             _live.add(self)
         return self
