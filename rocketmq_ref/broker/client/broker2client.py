@@ -28,9 +28,10 @@ class Broker2Client:
     def __init__(self, broker_controller: Any) -> None:
         self.broker_controller = broker_controller
 
-    @property
-    def _server(self) -> Any:
-        return self.broker_controller.remoting_server
+    def _server_of(self, channel: Any) -> Any:
+        """The server whose loop owns ``channel`` (the main or the VIP port's)."""
+        owner = getattr(channel, "owner", None)
+        return owner if owner is not None and hasattr(owner, "invoke_oneway") else self.broker_controller.remoting_server
 
     def notify_consumer_ids_changed(self, channel: Any, consumer_group: str) -> None:
         if not consumer_group:
@@ -42,12 +43,12 @@ class Broker2Client:
                   java="org.apache.rocketmq.broker.client.net.Broker2Client#notifyConsumerIdsChanged",
                   books=("B5.5",), attributes={"messaging.consumer.group.name": consumer_group}):
             try:
-                self._server.invoke_oneway(channel, request, 10)
+                self._server_of(channel).invoke_oneway(channel, request, 10)
             except Exception as e:
                 log.error("notifyConsumerIdsChanged exception. group=%s, error=%s", consumer_group, e)
 
     def call_client(self, channel: Any, request: RemotingCommand) -> RemotingCommand:
-        return self._server.invoke_sync(channel, request, CALL_CLIENT_TIMEOUT_MS)
+        return self._server_of(channel).invoke_sync(channel, request, CALL_CLIENT_TIMEOUT_MS)
 
     def reset_offset(self, topic: str, group: str, time_stamp: int, is_force: bool) -> RemotingCommand:
         """Compute each queue's offset at ``time_stamp`` (-1: the end), push it to every consumer of
@@ -87,7 +88,7 @@ class Broker2Client:
                 response.remark = f"the client does not support this feature. version={cinfo.version}"
                 return response
             try:
-                self._server.invoke_oneway(channel, request, 5000)
+                self._server_of(channel).invoke_oneway(channel, request, 5000)
                 log.info("[reset-offset] reset offset success. topic=%s, group=%s, clientId=%s", topic, group,
                          cinfo.client_id)
             except Exception as e:
