@@ -21,23 +21,28 @@ from rocketmq_ref.tools.command.sub_command import ParseException, SubCommand, S
 
 log = logging.getLogger("rocketmq_ref.tools")
 
-# the order of MQAdminStartup.initCommand
-COMMAND_CLASSES: list[type[SubCommand]] = [
-    topic.UpdateTopicSubCommand, topic.DeleteTopicSubCommand, consumer.UpdateSubGroupSubCommand,
-    consumer.DeleteSubscriptionGroupCommand, broker.UpdateBrokerConfigSubCommand,
-    topic.UpdateTopicPermSubCommand, topic.TopicRouteSubCommand, topic.TopicStatusSubCommand,
-    topic.TopicClusterSubCommand, broker.BrokerStatusSubCommand, message.QueryMsgByIdSubCommand,
-    message.QueryMsgByKeySubCommand, message.QueryMsgByUniqueKeySubCommand,
-    message.QueryMsgByOffsetSubCommand, message.PrintMessageSubCommand,
-    message.SendMessageCommand, message.ConsumeMessageCommand,
-    connection.ProducerConnectionSubCommand, connection.ConsumerConnectionSubCommand,
-    consumer.ConsumerProgressSubCommand, consumer.ConsumerStatusSubCommand,
-    cluster.ClusterListSubCommand, topic.TopicListSubCommand, namesrv.UpdateKvConfigCommand,
-    namesrv.DeleteKvConfigCommand, namesrv.WipeWritePermSubCommand, namesrv.AddWritePermSubCommand,
-    offset.ResetOffsetByTimeCommand, offset.ResetOffsetByTimeOldCommand,
-    namesrv.UpdateNamesrvConfigCommand, namesrv.GetNamesrvConfigCommand,
-    broker.GetBrokerConfigCommand, stats.StatsAllSubCommand, broker.CleanExpiredCQSubCommand,
+# MQAdminStartup.initCommand's order (the commands implemented here), then the spec's extras
+JAVA_ORDER = [
+    "UpdateTopicSubCommand", "DeleteTopicSubCommand", "UpdateSubGroupSubCommand",
+    "DeleteSubscriptionGroupCommand", "UpdateBrokerConfigSubCommand", "UpdateTopicPermSubCommand",
+    "TopicRouteSubCommand", "TopicStatusSubCommand", "TopicClusterSubCommand",
+    "BrokerStatusSubCommand", "QueryMsgByIdSubCommand", "QueryMsgByKeySubCommand",
+    "QueryMsgByUniqueKeySubCommand", "QueryMsgByOffsetSubCommand", "PrintMessageSubCommand",
+    "ProducerConnectionSubCommand", "ConsumerConnectionSubCommand", "ConsumerProgressSubCommand",
+    "ConsumerStatusSubCommand", "CloneGroupOffsetCommand", "ClusterListSubCommand",
+    "TopicListSubCommand", "UpdateKvConfigCommand", "DeleteKvConfigCommand",
+    "WipeWritePermSubCommand", "AddWritePermSubCommand", "ResetOffsetByTimeCommand",
+    "SkipAccumulationSubCommand", "UpdateOrderConfCommand", "CleanExpiredCQSubCommand",
+    "StatsAllSubCommand", "AllocateMQSubCommand", "CheckMsgSendRTCommand",
+    "GetNamesrvConfigCommand", "UpdateNamesrvConfigCommand", "GetBrokerConfigCommand",
+    "GetConsumerConfigSubCommand", "SendMessageCommand", "ConsumeMessageCommand",
+    "ResetOffsetByTimeOldCommand", "DecodeMessageIdCommand",
 ]
+_ALL = {cls.__name__: cls for module in (topic, consumer, broker, cluster, connection, message,
+                                          namesrv, offset, stats) for cls in module.COMMANDS}
+COMMAND_CLASSES: list[type[SubCommand]] = [_ALL[name] for name in JAVA_ORDER]
+if len(COMMAND_CLASSES) != len(_ALL):  # a command module's COMMANDS entry missing from the order
+    raise RuntimeError(f"mqadmin: commands not listed: {sorted(set(_ALL) - set(JAVA_ORDER))}")
 
 
 def init_command() -> list[SubCommand]:

@@ -415,3 +415,68 @@ def test_mqadmin_script_prints_no_traceback(ns):
                           text=True, timeout=60)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.startswith("mqadmin topicRoute: CODE: 17") and done.stderr.count("\n") == 1
+
+
+# -- the rest of the list ---------------------------------------------------------------------------
+
+def test_order_conf_put_get_delete(ns, topic):
+    assert ok("updateOrderConf", "-n", ns, "-t", topic, "-m", "put", "-v", "broker-a:2;broker-b:2") == \
+        f"update orderConf success. topic=[{topic}], orderConf=[broker-a:2;broker-b:2]"
+    assert ok("updateOrderConf", "-n", ns, "-t", topic, "-m", "get") == \
+        f"get orderConf success. topic=[{topic}], orderConf=[broker-a:2;broker-b:2] "
+    route = fastjson.loads(ok("topicRoute", "-n", ns, "-t", topic))
+    assert route["orderTopicConf"] == "broker-a:2;broker-b:2"  # the name server serves it
+    assert ok("updateOrderConf", "-n", ns, "-t", topic, "-m", "delete") == \
+        f"delete orderConf success. topic=[{topic}]"
+    assert ok("updateOrderConf", "-n", ns, "-t", topic, "-m", "get").endswith("orderConf=[None] ")
+    assert "please set orderConf" in one_error_line("updateOrderConf", "-n", ns, "-t", topic,
+                                                    "-m", "put")
+
+
+def test_allocate_mq_splits_the_queues_averagely(ns, topic):
+    result = fastjson.loads(ok("allocateMQ", "-n", ns, "-t", topic, "-i", "10.0.0.1,10.0.0.2"))
+    got = {ip: [(q["brokerName"], q["queueId"]) for q in mqs] for ip, mqs in result["result"].items()}
+    assert got == {"10.0.0.1": [("broker-a", 0), ("broker-a", 1)],
+                   "10.0.0.2": [("broker-b", 0), ("broker-b", 1)]}
+
+
+def test_decode_message_id_and_check_send_rt(ns, topic, sent):
+    out = ok("DecodeMessageId", "-i", sent[0])
+    ip, date = re.fullmatch(r"ip=(\S+)\ndate=(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3})\n", out).groups()
+    assert re.fullmatch(r"\d+\.\d+\.\d+\.\d+", ip)
+    assert "not a unique message id" in one_error_line("DecodeMessageId", "-i", "xyz")
+    out = ok("checkMsgSendRT", "-n", ns, "-t", topic, "-a", "5", "-s", "16")
+    rows = table(out, "#Broker Name")
+    assert [r[2] for r in rows[:5]] == ["true"] * 5
+    assert {r[0] for r in rows[:5]} == {"broker-a", "broker-b"}
+    assert re.search(r"^Avg RT: \d+\.\d\d$", out, re.M)
+
+
+def test_get_consumer_config_after_update_sub_group(ns, brokers):
+    ok("updateSubGroup", "-n", ns, "-b", brokers["broker-b"], "-g", "cfg_group", "-q", "2")
+    out = ok("getConsumerConfig", "-n", ns, "-g", "cfg_group")
+    assert out.startswith("=============================DefaultCluster:broker-b"
+                          "=============================\n")
+    conf = dict(re.findall(r"^(\w+)\s+=  (.*)$", out, re.M))
+    assert conf["groupName"] == "cfg_group" and conf["retryQueueNums"] == "2"
+    assert conf["consumeBroadcastEnable"] == "false"
+
+
+def test_clone_group_offset_and_skip_accumulated(ns, topic, brokers, live_consumer):
+    out = ok("cloneGroupOffset", "-n", ns, "-s", "admin_test_group", "-d", "clone_group", "-t", topic)
+    assert out == (f"clone group offset success. srcGroup[admin_test_group], destGroup=[clone_group], "
+                   f"topic[{topic}]")
+    admin = DefaultMQAdminExt()
+    admin.set_namesrv_addr(ns)
+    admin.start()
+    try:
+        offset = admin.mq_client_instance.mq_client_api_impl.query_consumer_offset(
+            brokers["broker-a"], topic=topic, consumer_group="clone_group", queue_id=1)
+    finally:
+        admin.shutdown()
+    assert offset == 2
+    ends = {(r[0], int(r[1])): int(r[3])
+            for r in table(ok("topicStatus", "-n", ns, "-t", topic), "#Broker Name")}
+    out = ok("skipAccumulatedMessage", "-n", ns, "-g", "admin_test_group", "-t", topic)
+    rows = table(out, "#brokerName")
+    assert {(r[0], int(r[1])): int(r[2]) for r in rows} == ends  # every queue moved to its end

@@ -207,6 +207,20 @@ class DefaultMQAdminExt(ClientConfig):
     def create_and_update_subscription_group_config(self, addr: str, config: Any) -> None:
         self._broker(addr, RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, body=config.encode())
 
+    def examine_subscription_group_config(self, addr: str, group: str) -> Any:
+        """The group's config on one broker (GET_ALL_SUBSCRIPTIONGROUP_CONFIG), or None."""
+        from rocketmq_ref.common.protocol.body.subscription_group_wrapper import \
+            SubscriptionGroupWrapper
+
+        response = self._broker(addr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG)
+        wrapper = SubscriptionGroupWrapper.from_json(bytes(response.body or b"{}"))
+        return wrapper.subscription_group_table.get(group)
+
+    def update_consume_offset(self, addr: str, group: str, mq: MessageQueue, offset: int) -> None:
+        self._api.update_consumer_offset(addr, topic=mq.topic, consumer_group=group,
+                                         queue_id=mq.queue_id, commit_offset=offset,
+                                         timeout_ms=self.timeout_millis, oneway=False)
+
     def delete_subscription_group(self, addr: str, group: str, remove_offset: bool = False) -> None:
         self._broker(addr, RequestCode.DELETE_SUBSCRIPTIONGROUP,
                      {"groupName": group, "removeOffset": remove_offset})
@@ -419,7 +433,10 @@ class DefaultMQAdminExt(ClientConfig):
             for mq, ow in sorted(stats.offset_table.items()):
                 if mq.broker_name != bd.broker_name or mq.topic != topic:
                     continue
-                ts_offset = api.search_offset(addr, mq, timestamp, self.timeout_millis)
+                if timestamp == -1:  # skipAccumulatedMessage: to the end of the queue
+                    ts_offset = api.get_max_offset(addr, mq, self.timeout_millis)
+                else:
+                    ts_offset = api.search_offset(addr, mq, timestamp, self.timeout_millis)
                 rollback = ts_offset if force or ts_offset < ow.consumer_offset else ow.consumer_offset
                 api.update_consumer_offset(addr, topic=topic, consumer_group=group,
                                            queue_id=mq.queue_id, commit_offset=rollback,
@@ -449,6 +466,15 @@ class DefaultMQAdminExt(ClientConfig):
             self._namesrv(RequestCode.DELETE_KV_CONFIG, {"namespace": namespace, "key": key},
                           addr=addr)
 
+    def get_kv_config(self, namespace: str, key: str) -> str | None:
+        response = self._api.remoting_client.invoke_sync(None, _kv_request(namespace, key),
+                                                         self.timeout_millis)
+        if response.code == ResponseCode.QUERY_NOT_FOUND:
+            return None
+        if response.code != ResponseCode.SUCCESS:
+            raise MQClientException(response.code, response.remark)
+        return (response.ext_fields or {}).get("value")
+
     def get_kv_list_by_namespace(self, namespace: str) -> KVTable:
         response = self._namesrv(RequestCode.GET_KVLIST_BY_NAMESPACE, {"namespace": namespace})
         return KVTable.from_json(bytes(response.body or b"{}"))
@@ -464,6 +490,12 @@ class DefaultMQAdminExt(ClientConfig):
         body = properties2string(props).encode()
         for addr in (addrs or self.get_name_server_address_list()):
             self._namesrv(RequestCode.UPDATE_NAMESRV_CONFIG, body=body, addr=addr)
+
+
+def _kv_request(namespace: str, key: str) -> Any:
+    from rocketmq_ref.client.impl.mq_client_api_impl import make_request
+
+    return make_request(RequestCode.GET_KV_CONFIG, {"namespace": namespace, "key": key})
 
 
 __all__ = ["DefaultMQAdminExt", "MessageTrack", "RollbackStats", "properties2string"]

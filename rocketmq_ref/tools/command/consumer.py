@@ -1,5 +1,5 @@
-"""Consumer commands: consumerProgress, consumerStatus, updateSubGroup, deleteSubGroup
-(Java ``tools.command.consumer.*``; books A2.4, A8.4.1, B9.7.2)."""
+"""Consumer commands: consumerProgress, consumerStatus, updateSubGroup, deleteSubGroup,
+getConsumerConfig (Java ``tools.command.consumer.*``; books A2.4, A8.4.1, B9.7.2)."""
 from __future__ import annotations
 
 import os
@@ -288,3 +288,38 @@ class DeleteSubscriptionGroupCommand(SubCommand):
 
 COMMANDS = [ConsumerProgressSubCommand, ConsumerStatusSubCommand, UpdateSubGroupSubCommand,
             DeleteSubscriptionGroupCommand]
+
+
+class GetConsumerConfigSubCommand(SubCommand):
+    name = "getConsumerConfig"
+    desc = "Get consumer config by subscription group name!"
+
+    def build_command_line_options(self) -> list:
+        return [Option("g", "groupName", True, "subscription group name", required=True)]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        import dataclasses
+
+        admin = admin_factory()
+        group = cl.get_option_value("g")
+        info = admin.examine_broker_cluster_info()
+        for broker_name, bd in sorted(info.broker_addr_table.items()):
+            config = admin.examine_subscription_group_config(bd.select_broker_addr(), group)
+            if config is None:
+                continue
+            cluster = next((c for c, names in info.cluster_addr_table.items()
+                            if broker_name in names), None)
+            out.write(f"============================={cluster}:{broker_name}"
+                      "=============================\n")
+            for f in dataclasses.fields(config):
+                value = getattr(config, f.name)
+                text = "" if value is None else str(value).lower() if isinstance(value, bool) else value
+                out.write(f"{_camel(f.name):<40}=  {text}\n")
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(w.capitalize() for w in rest)
+
+
+COMMANDS += [GetConsumerConfigSubCommand]

@@ -1,5 +1,5 @@
 """Message commands: queryMsgById, queryMsgByKey, queryMsgByUniqueKey, queryMsgByOffset, printMsg,
-sendMessage, consumeMessage (Java ``tools.command.message.*``; books A2.4, A8.4.1, B9.7.2)."""
+sendMessage, consumeMessage, DecodeMessageId, checkMsgSendRT (Java ``tools.command.message.*``; books A2.4, A8.4.1, B9.7.2)."""
 from __future__ import annotations
 
 import datetime
@@ -13,7 +13,7 @@ from rocketmq_ref.common import mixall
 from rocketmq_ref.common.message import Message, MessageQueue
 from rocketmq_ref.common.utilall import time_millis_to_human_string2
 from rocketmq_ref.tools.command.sub_command import (CommandLine, Option, ParseException, SubCommand,
-                                                    SubCommandException, java_int)
+                                                    java_int)
 
 AdminFactory = Callable[[], Any]
 
@@ -155,7 +155,7 @@ class QueryMsgByUniqueKeySubCommand(SubCommand):
         admin = admin_factory()
         msgs = admin.query_message_by_uniq_key(cl.get_option_value("t"), cl.get_option_value("i"))
         msgs.sort(key=lambda m: m.store_timestamp)
-        for i, msg in enumerate(msgs if cl.has_option("a") else msgs[:1]):
+        for msg in (msgs if cl.has_option("a") else msgs[:1]):
             print_msg(admin, msg, out, offset_id=False)
 
 
@@ -374,3 +374,70 @@ class ConsumeMessageCommand(SubCommand):
 COMMANDS = [QueryMsgByIdSubCommand, QueryMsgByKeySubCommand, QueryMsgByUniqueKeySubCommand,
             QueryMsgByOffsetSubCommand, PrintMessageSubCommand, SendMessageCommand,
             ConsumeMessageCommand]
+
+
+class DecodeMessageIdCommand(SubCommand):
+    """Java ``DecodeMessageIdCommond``: the sender's IP and the send time inside a UNIQ_KEY."""
+
+    name = "DecodeMessageId"
+    desc = "decode unique message ID"
+
+    def build_command_line_options(self) -> list:
+        return [Option("i", "messageId", True, "unique message ID", required=True)]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        from rocketmq_ref.common.message.message_client_id_setter import MessageClientIDSetter
+
+        msg_id = cl.get_option_value("i")
+        if len(msg_id) not in (32, 56) or any(c not in "0123456789abcdefABCDEF" for c in msg_id):
+            raise ParseException(f"{msg_id!r} is not a unique message id (32 or 56 hex chars)")
+        out.write(f"ip={MessageClientIDSetter.get_ip_str_from_id(msg_id)}\n")
+        ms = MessageClientIDSetter.get_nearly_time_from_id(msg_id)
+        stamp = datetime.datetime.fromtimestamp(ms / 1000)
+        out.write(f"date={stamp:%Y-%m-%d %H:%M:%S},{ms % 1000:03d}\n")
+
+
+class CheckMsgSendRTCommand(SubCommand):
+    name = "checkMsgSendRT"
+    desc = "check message send response time"
+
+    def build_command_line_options(self) -> list:
+        return [Option("t", "topic", True, "topic name", required=True),
+                Option("a", "amount", True, "message amount | default 100"),
+                Option("s", "size", True, "message size | default 128 Byte")]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        from rocketmq_ref.client.producer import DefaultMQProducer
+
+        topic = cl.get_option_value("t")
+        amount = java_int(cl.get_option_value("a"), "a") if cl.has_option("a") else 100
+        size = java_int(cl.get_option_value("s"), "s") if cl.has_option("s") else 128
+        if amount < 1:
+            raise ParseException("-a: the amount must be positive")
+        admin = admin_factory()
+        producer = DefaultMQProducer(str(int(time.time() * 1000)))
+        producer.set_namesrv_addr(admin.namesrv_addr)
+        producer.start()
+        fmt = "{:<32}  {:<4}  {:<20}    {}\n"
+        out.write(fmt.format("#Broker Name", "#QID", "#Send Result", "#RT"))
+        elapsed = 0
+        try:
+            queues = sorted(producer.fetch_publish_message_queues(topic))
+            for i in range(amount):
+                mq = queues[i % len(queues)]
+                start = time.monotonic()
+                try:
+                    producer.send(Message(topic, b"a" * size), mq)
+                    ok = True
+                except Exception:  # noqa: BLE001 - Java prints false for this send and goes on
+                    ok = False
+                rt = int((time.monotonic() - start) * 1000)
+                if i != 0:  # the first send opens the connection
+                    elapsed += rt
+                out.write(fmt.format(mq.broker_name, mq.queue_id, str(ok).lower(), rt))
+        finally:
+            producer.shutdown()
+        out.write(f"Avg RT: {elapsed / max(amount - 1, 1):.2f}\n")
+
+
+COMMANDS += [DecodeMessageIdCommand, CheckMsgSendRTCommand]

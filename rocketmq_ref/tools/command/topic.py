@@ -1,18 +1,18 @@
 """Topic commands: updateTopic, deleteTopic, updateTopicPerm, topicList, topicRoute, topicStatus,
-topicClusterList (Java ``tools.command.topic.*``; books A2.4, A8.4.1, B9.7.2)."""
+topicClusterList, allocateMQ, updateOrderConf (Java ``tools.command.topic.*``; books A2.4, A8.4.1, B9.7.2)."""
 from __future__ import annotations
 
 from typing import Any, Callable, TextIO
 
 from rocketmq_ref.common import mixall, topic_validator
 from rocketmq_ref.common.fastjson import JsonBody
-from rocketmq_ref.common.perm_name import PermName
 from rocketmq_ref.common.sysflag import TopicSysFlag
 from rocketmq_ref.common.topic_config import TopicConfig
 from rocketmq_ref.common.utilall import frontstring_at_least, time_millis_to_human_string2
 from rocketmq_ref.tools.command import command_util
 from rocketmq_ref.tools.command.sub_command import (CommandLine, Option, OptionGroup, SubCommand,
-                                                    SubCommandException, java_bool, java_int)
+                                                    ParseException, SubCommandException, java_bool,
+                                                    java_int)
 
 AdminFactory = Callable[[], Any]
 
@@ -234,3 +234,60 @@ class TopicClusterSubCommand(SubCommand):
 
 COMMANDS = [UpdateTopicSubCommand, DeleteTopicSubCommand, UpdateTopicPermSubCommand,
             TopicListSubCommand, TopicRouteSubCommand, TopicStatusSubCommand, TopicClusterSubCommand]
+
+
+class AllocateMQSubCommand(SubCommand):
+    name = "allocateMQ"
+    desc = "Allocate MQ"
+
+    def build_command_line_options(self) -> list:
+        return [Option("t", "topic", True, "topic name", required=True),
+                Option("i", "ipList", True, "ipList", required=True)]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        from rocketmq_ref.client.consumer.rebalance.allocate_message_queue_averagely import \
+            AllocateMessageQueueAveragely
+        from rocketmq_ref.client.impl.factory.mq_client_instance import MQClientInstance
+        from rocketmq_ref.common import fastjson
+
+        topic = cl.get_option_value("t")
+        ips = cl.get_option_value("i").split(",")
+        route = admin_factory().examine_topic_route_info(topic)
+        mqs = sorted(MQClientInstance.topic_route_data2_topic_subscribe_info(topic, route))
+        strategy = AllocateMessageQueueAveragely()
+        result = {ip: [mq.to_json_value() for mq in strategy.allocate("aa", ip, mqs, ips)]
+                  for ip in ips}
+        out.write(fastjson.dumps({"result": result}, fastjson=True) + "\n")
+
+
+class UpdateOrderConfCommand(SubCommand):
+    name = "updateOrderConf"
+    desc = "Create or update or delete order conf"
+
+    def build_command_line_options(self) -> list:
+        return [Option("t", "topic", True, "topic name", required=True),
+                Option("v", "orderConf", True, "set order conf [eg. brokerName1:num;brokerName2:num]"),
+                Option("m", "method", True, "option type [eg. put|get|delete", required=True)]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        topic, method = cl.get_option_value("t"), cl.get_option_value("m")
+        if method not in ("get", "put", "delete"):
+            raise ParseException(f"-m must be put, get or delete, not {method!r}")
+        admin = admin_factory()
+        if method == "get":
+            conf = admin.get_kv_config(ORDER_TOPIC_CONFIG, topic)
+            out.write(f"get orderConf success. topic=[{topic}], orderConf=[{conf}] ")
+        elif method == "put":
+            conf = cl.get_option_value("v", "")
+            if not conf:
+                raise ParseException("please set orderConf with option -v.")
+            admin.create_or_update_order_conf(topic, conf, True)
+            out.write(f"update orderConf success. topic=[{topic}], orderConf=[{conf}]")
+        else:
+            admin.delete_kv_config(ORDER_TOPIC_CONFIG, topic)
+            out.write(f"delete orderConf success. topic=[{topic}]")
+
+
+ORDER_TOPIC_CONFIG = "ORDER_TOPIC_CONFIG"  # Java NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG
+
+COMMANDS += [AllocateMQSubCommand, UpdateOrderConfCommand]
