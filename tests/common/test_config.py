@@ -11,7 +11,7 @@ import pytest
 from rocketmq_ref.common.broker_config import BrokerConfig
 from rocketmq_ref.common.config_manager import ConfigManager
 from rocketmq_ref.common.data_version import DataVersion
-from rocketmq_ref.common.fastjson import JsonBody, dumps
+from rocketmq_ref.common.fastjson import JsonBody, dumps, loads
 from rocketmq_ref.common.java_config import ConfigError, load_properties_file
 from rocketmq_ref.common.namesrv_config import NamesrvConfig
 from rocketmq_ref.common.subscription_group_config import SubscriptionGroupConfig
@@ -200,3 +200,72 @@ def test_data_version_next_version_changes_equality():
     a.assign_new_one(b)
     assert a == b
     assert dumps(a) == f'{{"counter":1,"timestamp":{a.timestamp}}}'
+
+
+_PERSIST_LOOP = r"""
+import sys
+from rocketmq_ref.common.config_manager import ConfigManager
+from rocketmq_ref.common.fastjson import dumps, loads
+
+class M(ConfigManager):
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+        self.n = 0
+    def config_file_path(self):
+        return self.path
+    def encode(self, pretty_format=False):
+        return dumps({"offsetTable": {"T@g": {q: self.n for q in range(200)}}}, pretty=pretty_format)
+    def decode(self, text):
+        self.n = loads(text)["offsetTable"]["T@g"][0]
+
+m = M(sys.argv[1])
+m.load()
+for i in range(1_000_000):
+    m.n += 1
+    m.persist()
+    if i == 0:
+        print("ready", flush=True)
+"""
+
+
+def test_config_file_survives_kill_9_during_persist(tmp_path):
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = str(tmp_path / "consumerOffset.json")
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))))
+    last = 0
+    for _ in range(4):
+        child = subprocess.Popen([sys.executable, "-c", _PERSIST_LOOP, path], stdout=subprocess.PIPE,
+                                 env=env)
+        try:
+            assert child.stdout.readline().strip() == b"ready"
+            time.sleep(random.uniform(0.01, 0.15))
+        finally:
+            child.send_signal(signal.SIGKILL)
+            child.wait(10)
+            child.stdout.close()
+
+        class Reader(ConfigManager):
+            n = -1
+
+            def config_file_path(self):
+                return path
+
+            def encode(self, pretty_format=False):
+                return None
+
+            def decode(self, text):
+                table = loads(text)["offsetTable"]["T@g"]
+                assert len(table) == 200 and len(set(table.values())) == 1
+                self.n = table[0]
+
+        r = Reader()
+        r.decode(open(path).read())  # the file itself is whole: the rename is atomic
+        assert r.load() and r.n > last  # and newer than the last run's
+        last = r.n
