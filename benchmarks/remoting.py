@@ -103,6 +103,28 @@ class BareEcho(asyncio.BufferedProtocol):
             self.transport.write(b"".join(out))
 
 
+class CodecEcho(BareEcho):
+    """The same loop with our codec: every request decoded, every response built and encoded --
+    the ceiling for a server that speaks the protocol, without the remoting machinery."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.decoder = NettyDecoder()
+
+    def get_buffer(self, sizehint):
+        return self.decoder.get_buffer(sizehint)
+
+    def buffer_updated(self, nbytes):
+        out = []
+        for req in self.decoder.buffer_updated(nbytes):
+            resp = RemotingCommand.create_response_command(0, None)
+            resp.body = req.body
+            resp.opaque = req.opaque
+            out.append(resp.encode())
+        if out:
+            self.transport.write(b"".join(out))
+
+
 class AsyncEcho:
     async def async_process_request(self, ctx, request):
         resp = RemotingCommand.create_response_command(0, None)
@@ -123,8 +145,9 @@ def serve(kind: str) -> None:
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
-        if kind == "bare":
-            server = await loop.create_server(BareEcho, "127.0.0.1", 0)
+        if kind in ("bare", "codec"):
+            server = await loop.create_server(BareEcho if kind == "bare" else CodecEcho,
+                                              "127.0.0.1", 0)
             port = server.sockets[0].getsockname()[1]
         else:
             rs = NettyRemotingServer(NettyServerConfig(listen_port=0, bind_address="127.0.0.1"),
@@ -207,6 +230,24 @@ class BareClient(asyncio.BufferedProtocol):
         return await fut
 
 
+class CodecClient(BareClient):
+    """The bare client plus our codec: requests encoded per call, responses decoded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.decoder = NettyDecoder()
+
+    def get_buffer(self, sizehint):
+        return self.decoder.get_buffer(sizehint)
+
+    def buffer_updated(self, nbytes):
+        for resp in self.decoder.buffer_updated(nbytes):
+            self.waiters.popleft().set_result(resp)
+
+    async def call_command(self) -> RemotingCommand:
+        return await self.call(send_request().encode())
+
+
 async def _workers(n: int, seconds: float, one) -> int:
     count = 0
     stop = time.perf_counter() + seconds
@@ -253,14 +294,19 @@ class Measure:
         pass
 
 
-def run_bare(child: "ChildServer", window: int, seconds: float) -> tuple[float, float, float]:
+def run_bare(child: "ChildServer", window: int, seconds: float, codec: bool = False
+             ) -> tuple[float, float, float]:
     async def main():
         loop = asyncio.get_running_loop()
-        _, proto = await loop.create_connection(BareClient, "127.0.0.1", child.port)
+        _, proto = await loop.create_connection(CodecClient if codec else BareClient,
+                                                "127.0.0.1", child.port)
         frame = send_request().encode()
 
         async def one():
-            await proto.call(frame)
+            if codec:
+                await proto.call_command()
+            else:
+                await proto.call(frame)
 
         await _workers(window, 0.1, one)  # warm up
         with Measure(child.proc.pid) as m:
@@ -328,7 +374,7 @@ def main() -> None:
         serve(args.serve)
         return
     bench_codec()
-    children = {kind: ChildServer(kind) for kind in ("bare", "ours", "plain")}
+    children = {kind: ChildServer(kind) for kind in ("bare", "codec", "ours", "plain")}
     clients: dict[str, OursClient] = {}
     try:
         clients["ours, async processor"] = OursClient(children["ours"], CODE)
@@ -339,6 +385,8 @@ def main() -> None:
         for _ in range(args.rounds):
             for mode, window in (("sync", 1), ("pipelined", args.window)):
                 rows[("bare", mode)].append(run_bare(children["bare"], window, args.seconds))
+                rows[("codec", mode)].append(run_bare(children["codec"], window, args.seconds,
+                                                      codec=True))
                 for label, oc in clients.items():
                     rows[(label, mode)].append(oc.run_async(window, args.seconds))
             for label, oc in clients.items():
@@ -358,6 +406,9 @@ def main() -> None:
         print(f"  {title}")
         print(f"    {'bare asyncio echo, same framing':34s} {bare[0]:8.0f}          "
               f"cpu {bare[1]:6.1f} / {bare[2]:6.1f}")
+        r = med[("codec", mode)]
+        print(f"    {'bare asyncio + our codec':34s} {r[0]:8.0f} ({r[0] / bare[0]:4.0%})   "
+              f"cpu {r[1]:6.1f} / {r[2]:6.1f}")
         for label in clients:
             r = med[(label, mode)]
             print(f"    {label:34s} {r[0]:8.0f} ({r[0] / bare[0]:4.0%})   "

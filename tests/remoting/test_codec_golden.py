@@ -135,3 +135,14 @@ def test_every_recorded_java_frame_survives_the_binary_encoding():
         assert (back.code, back.opaque, back.flag, back.remark or None, back.ext_fields or None,
                 back.body) == (cmd.code, cmd.opaque, cmd.flag, cmd.remark or None,
                                cmd.ext_fields or None, cmd.body)
+
+
+def test_json_header_from_other_clients_is_read_leniently():
+    header = (b'{"code":"105","extFields":{"topic":"T","queueId":0,"unitMode":true,"x":null,'
+              b'"f":1.5},"flag":0,"language":"KOTLIN","opaque":3,"remark":""}')
+    frame = struct.pack(">i", len(header)) + header
+    cmd = RemotingCommand.decode(frame)
+    assert cmd.code == 105 and cmd.language is None and cmd.version == 0 and cmd.remark == ""
+    assert cmd.ext_fields == {"topic": "T", "queueId": "0", "unitMode": "true", "f": "1.5"}
+    # an unknown language is left out when the command is written again, as fastjson does
+    assert b'"language"' not in cmd.encode()

@@ -412,32 +412,43 @@ class NettyRemotingAbstract:
                                 processor: Any) -> None:
         """On the processor's executor thread (Java's ``RequestTask`` run)."""
         with self._server_span(cmd) as s:
-            self._server_span_attributes(s, channel, cmd)
-            ctx = RequestContext(self, channel, cmd, s)
+            ctx = self._request_context(channel, cmd, s)
             try:
-                self.do_before_rpc_hooks(channel.remote_addr, cmd)
+                self._before(ctx)
                 response = processor.process_request(ctx, cmd)
             except Exception as e:
                 response = self._error_response(ctx, e)
-            if (response is not None or cmd.is_oneway_rpc()) and not ctx._done:
-                ctx.write_response(response)
+            self._answer(ctx, response)
 
     async def _run_async(self, channel: RemotingChannel, cmd: RemotingCommand,
                          processor: Any) -> None:
+        """On the loop (an ``async_process_request`` processor)."""
         try:
             with self._server_span(cmd) as s:
-                self._server_span_attributes(s, channel, cmd)
-                ctx = RequestContext(self, channel, cmd, s)
+                ctx = self._request_context(channel, cmd, s)
                 try:
-                    if self.rpc_hooks:
-                        self.do_before_rpc_hooks(channel.remote_addr, cmd)
+                    self._before(ctx)
                     response = await processor.async_process_request(ctx, cmd)
                 except Exception as e:
                     response = self._error_response(ctx, e)
-                if (response is not None or cmd.flag & 2) and not ctx._done:
-                    ctx.write_response(response)
+                self._answer(ctx, response)
         finally:
             channel.inflight_requests -= 1
+
+    def _request_context(self, channel: RemotingChannel, cmd: RemotingCommand,
+                         s: Any) -> RequestContext:
+        self._server_span_attributes(s, channel, cmd)
+        return RequestContext(self, channel, cmd, s)
+
+    def _before(self, ctx: RequestContext) -> None:
+        if self.rpc_hooks:
+            self.do_before_rpc_hooks(ctx.channel.remote_addr, ctx.request)
+
+    @staticmethod
+    def _answer(ctx: RequestContext, response: RemotingCommand | None) -> None:
+        """Write what the processor returned; None means it answers later (or it was oneway)."""
+        if (response is not None or ctx.request.flag & 2) and not ctx._done:
+            ctx.write_response(response)
 
     def _error_response(self, ctx: RequestContext, e: Exception) -> RemotingCommand | None:
         log.warning("%s: process request %d from %s failed: %s", self.name, ctx.request.code,
