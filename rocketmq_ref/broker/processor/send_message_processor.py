@@ -98,6 +98,15 @@ class SendMessageProcessor(AbstractSendMessageProcessor):
             return response
         return self.msg_check(ctx, header, response)
 
+    def select_queue(self, header: SendMessageRequestHeader) -> tuple[Any, int]:
+        """The topic's config (it exists after ``msg_check``) and the queue: the requested one, or a
+        random writable one when the producer sent a negative id."""
+        topic_config = self.broker_controller.topic_config_manager.select_topic_config(header.topic)
+        queue_id = header.queue_id
+        if queue_id < 0:
+            queue_id = self.random_queue_id(topic_config.write_queue_nums)
+        return topic_config, queue_id
+
     @traced(_JAVA + "#asyncSendMessage", books=("B3.4.4",))
     def async_send_message(self, ctx: Any, request: RemotingCommand, header: SendMessageRequestHeader
                            ) -> RemotingCommand | concurrent.futures.Future:
@@ -105,10 +114,7 @@ class SendMessageProcessor(AbstractSendMessageProcessor):
         if response.code != -1:
             return response
         controller = self.broker_controller
-        topic_config = controller.topic_config_manager.select_topic_config(header.topic)
-        queue_id = header.queue_id
-        if queue_id < 0:
-            queue_id = self.random_queue_id(topic_config.write_queue_nums)
+        topic_config, queue_id = self.select_queue(header)
         props = string2message_properties(header.properties)
         msg = MessageExtBrokerInner(header.topic, request.body, flag=header.flag or 0, properties=props,
                                     queue_id=queue_id, born_timestamp=header.born_timestamp or 0,
@@ -182,10 +188,7 @@ class SendMessageProcessor(AbstractSendMessageProcessor):
         if response.code != -1:
             return response
         controller = self.broker_controller
-        topic_config = controller.topic_config_manager.select_topic_config(header.topic)
-        queue_id = header.queue_id
-        if queue_id < 0:
-            queue_id = self.random_queue_id(topic_config.write_queue_nums)
+        topic_config, queue_id = self.select_queue(header)
         if len(header.topic) > 127:
             response.code = ResponseCode.MESSAGE_ILLEGAL
             response.remark = f"message topic length too long {len(header.topic)}"
