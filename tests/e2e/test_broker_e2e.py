@@ -418,3 +418,27 @@ def test_short_polling_holds_only_short_polling_time_when_long_polling_is_off(pr
         waited = time.monotonic() - begin
     assert h["code"] == wire.PULL_NOT_FOUND
     assert 0.4 <= waited < 5.0, "held for shortPollingTimeMills, not the client's 15 s"
+
+
+def test_batch_send_stores_every_message_and_answers_all_ids(cluster):
+    from rocketmq_ref.common.message.message import Message
+    from rocketmq_ref.common.message.message_decoder import encode_messages
+
+    ns, broker = cluster
+    topic = "BatchTopic"
+    assert wire.create_topic(broker.addr, topic, 1)["code"] == 0
+    body = encode_messages([Message(topic, b"batch-%d" % i, tags="TagB") for i in range(3)])
+    ext = {"a": "batch_pg", "b": topic, "c": "TBW102", "d": 4, "e": 0, "f": 0, "g": int(time.time() * 1000), "h": 0,
+           "i": "", "m": "true"}
+    with wire.WireConnection(broker.addr) as c:
+        h, _ = c.request(wire.SEND_BATCH_MESSAGE, ext, body)
+        assert h["code"] == 0, h.get("remark")
+        assert len(h["extFields"]["msgId"].split(",")) == 3 and h["extFields"]["queueOffset"] == "0"
+        deadline = time.monotonic() + 10
+        while True:
+            msgs = wire.decode_messages(wire.pull_found(c, "batch_cg", topic, 0, 0)[1])
+            if len(msgs) == 3 or time.monotonic() > deadline:
+                break
+        assert [m["body"] for m in msgs] == [b"batch-0", b"batch-1", b"batch-2"]
+        h, _ = c.request(wire.SEND_BATCH_MESSAGE, {**ext, "b": "%RETRY%batch_cg"}, body)
+        assert h["code"] == 13  # MESSAGE_ILLEGAL: no batches to retry topics
