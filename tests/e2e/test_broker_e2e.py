@@ -442,3 +442,18 @@ def test_batch_send_stores_every_message_and_answers_all_ids(cluster):
         assert [m["body"] for m in msgs] == [b"batch-0", b"batch-1", b"batch-2"]
         h, _ = c.request(wire.SEND_BATCH_MESSAGE, {**ext, "b": "%RETRY%batch_cg"}, body)
         assert h["code"] == 13  # MESSAGE_ILLEGAL: no batches to retry topics
+
+
+def test_pull_commit_offset_flag_stores_the_consumers_offset(cluster):
+    ns, broker = cluster
+    topic = "CommitFlagTopic"
+    assert wire.create_topic(broker.addr, topic, 1)["code"] == 0
+    with wire.WireConnection(broker.addr) as c:
+        h, _ = wire.pull(c, "cf_cg", topic, 0, 0, sys_flag=wire.FLAG_COMMIT | wire.FLAG_SUBSCRIPTION, commit_offset=5)
+        assert h["code"] == wire.PULL_NOT_FOUND
+        h, _ = c.request(wire.QUERY_CONSUMER_OFFSET, {"consumerGroup": "cf_cg", "topic": topic, "queueId": 0})
+        assert h["extFields"]["offset"] == "5"
+        # without the flag the offset is left alone
+        wire.pull(c, "cf_cg", topic, 0, 0, sys_flag=wire.FLAG_SUBSCRIPTION, commit_offset=9)
+        h, _ = c.request(wire.QUERY_CONSUMER_OFFSET, {"consumerGroup": "cf_cg", "topic": topic, "queueId": 0})
+        assert h["extFields"]["offset"] == "5"
