@@ -295,7 +295,8 @@ class NettyRemotingAbstract:
 
     def fail_fast(self, channel: RemotingChannel) -> None:
         """Java ``failFast``: requests waiting on a closed channel fail now, not at their timeout."""
-        for rf in [rf for rf in self.response_table.values() if rf.channel is channel]:
+        # list() copies the table in one step: sync callers pop from it in their own threads
+        for rf in [rf for rf in list(self.response_table.values()) if rf.channel is channel]:
             self.response_table.pop(rf.opaque, None)
             rf.fail(RemotingSendRequestException(
                 channel.remote_addr, "connection closed before the response arrived"))
@@ -317,7 +318,7 @@ class NettyRemotingAbstract:
         what times out async and awaitable invokes (to within the scan interval, as in Java), so
         the hot path keeps no timer per request; sync callers time out exactly, in their thread."""
         now = time.monotonic()
-        expired = [rf for rf in self.response_table.values()
+        expired = [rf for rf in list(self.response_table.values())
                    if rf.begin_timestamp + rf.timeout_ms / 1000.0 <= now]
         for rf in expired:
             self.response_table.pop(rf.opaque, None)
@@ -328,7 +329,7 @@ class NettyRemotingAbstract:
         if self.idle_seconds <= 0:
             return
         deadline = time.monotonic() - self.idle_seconds
-        for ch in [c for c in self.channels if c.last_active < deadline]:
+        for ch in [c for c in list(self.channels) if c.last_active < deadline]:
             log.warning("%s: IDLE exception [%s], closing the channel", self.name, ch.remote_addr)
             self._fire(NettyEventType.IDLE, ch)
             ch.close()
