@@ -271,3 +271,45 @@ def test_batch_properties_over_32767_bytes_are_refused():
     m.properties["BIG"] = "v" * 40000
     with pytest.raises(md.MessageDecodeError, match="exceeded"):
         md.encode_message(m)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_any_corruption_gives_a_decode_error_or_a_message_never_a_crash(data):
+    buf = bytearray(CAPTURED_RECORD)
+    for _ in range(data.draw(st.integers(1, 4))):
+        pos = data.draw(st.integers(0, len(buf) - 1))
+        buf[pos] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(0, len(buf)))
+    blob = bytes(buf[:cut])
+    try:
+        m = md.decode(blob)
+        assert m.store_size <= len(blob)
+    except md.MessageDecodeError:
+        pass
+    try:
+        md.decode_properties(blob)
+    except md.MessageDecodeError:
+        pass
+    md.decodes(blob)  # stops at the bad record, never raises
+
+
+@pytest.mark.parametrize("blob", [b"", b"\x00", b"\xff" * 7, bytes(100)])
+def test_decode_of_short_or_empty_input_is_a_decode_error(blob):
+    with pytest.raises(md.MessageDecodeError):
+        md.decode(blob)
+    assert md.decodes(blob) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_corrupt_batch_bodies_give_a_decode_error_never_a_crash(data):
+    good = md.encode_messages([Message("T", b"body-%d" % i, tags="A") for i in range(3)])
+    buf = bytearray(good)
+    for _ in range(data.draw(st.integers(1, 3))):
+        buf[data.draw(st.integers(0, len(buf) - 1))] = data.draw(st.integers(0, 255))
+    try:
+        for m in md.decode_messages(bytes(buf[:data.draw(st.integers(0, len(buf)))])):
+            assert isinstance(m.body, bytes)
+    except md.MessageDecodeError:
+        pass

@@ -190,7 +190,8 @@ def decode(data: Buffer, offset: int = 0, read_body: bool = True, decompress_bod
     pos += width
     if topic_len < 0 or pos + topic_len + 2 > end:
         raise MessageDecodeError(f"record at {offset}: topic length {topic_len} out of bounds")
-    topic = str(data[pos:pos + topic_len], "utf-8")
+    # Java's new String(bytes, UTF_8) replaces bad sequences instead of failing
+    topic = str(data[pos:pos + topic_len], "utf-8", "replace")
     pos += topic_len
     props_len = _SHORT.unpack_from(data, pos)[0]
     pos += 2
@@ -198,7 +199,7 @@ def decode(data: Buffer, offset: int = 0, read_body: bool = True, decompress_bod
         raise MessageDecodeError(
             f"record at {offset}: properties length {props_len} disagrees with TOTALSIZE "
             f"{store_size}")
-    properties = string2message_properties(str(data[pos:end], "utf-8")) if props_len else {}
+    properties = string2message_properties(str(data[pos:end], "utf-8", "replace")) if props_len else {}
     cls = MessageClientExt if is_client else MessageExt
     return cls(topic, body, flag=flag, properties=properties, queue_id=queue_id,
                store_size=store_size, queue_offset=queue_offset, sys_flag=sys_flag,
@@ -237,24 +238,29 @@ def decodes(data: Buffer, read_body: bool = True, is_client: bool = True,
 def decode_properties(data: Buffer, offset: int = 0) -> dict[str, str] | None:
     """Only the properties of the record at ``offset`` (Java ``decodeProperties``); ``None`` when
     it has none."""
-    sys_flag = _INT.unpack_from(data, offset + SYSFLAG_POSITION)[0]
-    born = 20 if sys_flag & _BORN_V6 else 8
-    store = 20 if sys_flag & _STORE_V6 else 8
-    body_size_pos = offset + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + born + 8 + store + 4 + 8
-    topic_len_pos = body_size_pos + 4 + _INT.unpack_from(data, body_size_pos)[0]
-    if _INT.unpack_from(data, offset + 4)[0] == MESSAGE_MAGIC_CODE_V2:
-        topic_len = _SHORT.unpack_from(data, topic_len_pos)[0]
-        props_pos = topic_len_pos + 2 + topic_len
-    else:
-        topic_len = _BYTE.unpack_from(data, topic_len_pos)[0]
-        props_pos = topic_len_pos + 1 + topic_len
-    props_len = _SHORT.unpack_from(data, props_pos)[0]
+    try:
+        sys_flag = _INT.unpack_from(data, offset + SYSFLAG_POSITION)[0]
+        born = 20 if sys_flag & _BORN_V6 else 8
+        store = 20 if sys_flag & _STORE_V6 else 8
+        body_size_pos = offset + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + born + 8 + store + 4 + 8
+        topic_len_pos = body_size_pos + 4 + _INT.unpack_from(data, body_size_pos)[0]
+        if _INT.unpack_from(data, offset + 4)[0] == MESSAGE_MAGIC_CODE_V2:
+            topic_len = _SHORT.unpack_from(data, topic_len_pos)[0]
+            props_pos = topic_len_pos + 2 + topic_len
+        else:
+            topic_len = _BYTE.unpack_from(data, topic_len_pos)[0]
+            props_pos = topic_len_pos + 1 + topic_len
+        if topic_len_pos < body_size_pos or topic_len < 0:
+            raise MessageDecodeError(f"record at {offset}: body or topic length out of bounds")
+        props_len = _SHORT.unpack_from(data, props_pos)[0]
+    except struct.error as e:
+        raise MessageDecodeError(f"record at {offset}: truncated ({e})") from None
     if props_len <= 0:
         return None
     start = props_pos + 2
     if start + props_len > len(data):
         raise MessageDecodeError(f"record at {offset}: properties run past the buffer")
-    return string2message_properties(str(data[start:start + props_len], "utf-8"))
+    return string2message_properties(str(data[start:start + props_len], "utf-8", "replace"))
 
 
 def encode(msg: MessageExt, need_compress: bool = False, compress_level: int = 5) -> bytes:
@@ -334,7 +340,7 @@ def decode_message(data: Buffer, offset: int = 0) -> tuple[Message, int]:
         raise MessageDecodeError(
             f"batch message at {offset}: TOTALSIZE {total} disagrees with its parts "
             f"({pos + props_len - offset})")
-    props = string2message_properties(str(data[pos:pos + props_len], "utf-8"))
+    props = string2message_properties(str(data[pos:pos + props_len], "utf-8", "replace"))
     msg = Message(properties=props)
     msg.flag = flag
     msg.body = body
