@@ -265,10 +265,10 @@ class BrokerController:
         behind (``consumerFallbehindThreshold``) is disabled."""
         if not self.broker_config.disable_consume_if_consumer_read_slowly:
             return
-        for key, item in list(self.broker_stats_manager.stats_table["GROUP_GET_FROM_DISK_NUMS"].items.items()):
-            if item.value > self.broker_config.consumer_fallbehind_threshold:
-                group = key.split("@")[-1]
-                log.info("[PROTECT_BROKER] the consumer[%s] consume slowly, disable it", group)
+        for key, fall_behind in list(self.broker_stats_manager.moment_fall_size.items()):
+            if fall_behind > self.broker_config.consumer_fallbehind_threshold:
+                group = key.split("@")[2]
+                log.info("[PROTECT_BROKER] the consumer[%s] consume slowly, %d bytes, disable it", group, fall_behind)
                 self.subscription_group_manager.disable_consume(group)
 
     def update_namesrv_address(self) -> None:

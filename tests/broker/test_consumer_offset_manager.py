@@ -34,3 +34,22 @@ def test_reads_a_java_written_file(tmp_path):
     assert m.query_offset("group_a", "TopicTest", 2) == 130
     m.remove_offset("group_a")
     assert m.query_offset("group_a", "TopicTest", 2) == -1
+
+
+def test_protect_broker_disables_a_group_that_reads_too_far_behind(tmp_path):
+    from types import SimpleNamespace
+
+    from rocketmq_ref.broker.broker_controller import BrokerController
+    from rocketmq_ref.broker.stats.broker_stats_manager import BrokerStatsManager
+    from rocketmq_ref.broker.subscription.subscription_group_manager import SubscriptionGroupManager
+
+    c = FakeController(tmp_path, disable_consume_if_consumer_read_slowly=True, consumer_fallbehind_threshold=1000)
+    c.broker_stats_manager = BrokerStatsManager("DefaultCluster")
+    c.subscription_group_manager = SubscriptionGroupManager(c)
+    for group in ("slow_cg", "fast_cg"):  # groups exist once they pulled
+        c.subscription_group_manager.find_subscription_group_config(group)
+    c.broker_stats_manager.record_disk_fall_behind_size("slow_cg", "T", 0, 5000)
+    c.broker_stats_manager.record_disk_fall_behind_size("fast_cg", "T", 0, 10)
+    BrokerController.protect_broker(SimpleNamespace(**vars(c)))
+    assert c.subscription_group_manager.find_subscription_group_config("slow_cg").consume_enable is False
+    assert c.subscription_group_manager.find_subscription_group_config("fast_cg").consume_enable is True

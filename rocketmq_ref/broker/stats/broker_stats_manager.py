@@ -83,6 +83,7 @@ class BrokerStatsManager:
                 TOPIC_PUT_NUMS, TOPIC_PUT_SIZE, GROUP_GET_NUMS, GROUP_GET_SIZE, SNDBCK_PUT_NUMS,
                 BROKER_PUT_NUMS, BROKER_GET_NUMS, GROUP_GET_FROM_DISK_NUMS, GROUP_GET_LATENCY)}
         self._last_sample = 0.0
+        self.moment_fall_size: dict[str, int] = {}
 
     @staticmethod
     def build_stats_key(topic: str, group: str | None = None) -> str:
@@ -111,6 +112,11 @@ class BrokerStatsManager:
 
     def inc_send_back_nums(self, group: str, topic: str) -> None:
         self.stats_table[SNDBCK_PUT_NUMS].add_value(self.build_stats_key(topic, group), 1, 1)
+
+    def record_disk_fall_behind_size(self, group: str, topic: str, queue_id: int, fall_behind: int) -> None:
+        """How many bytes a group's last pull lagged behind the commit-log tail (a moment value, not
+        a sum; Java ``MomentStatsItemSet`` GROUP_GET_FALL_SIZE, key ``queueId@topic@group``)."""
+        self.moment_fall_size[f"{queue_id}@{topic}@{group}"] = fall_behind
 
     def tps_group_get_nums(self, group: str, topic: str) -> float:
         item = self.stats_table[GROUP_GET_NUMS].get(self.build_stats_key(topic, group))
