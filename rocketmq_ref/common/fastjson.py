@@ -82,7 +82,10 @@ def loads(data: str | bytes | bytearray | memoryview) -> Any:
         pass
     except RecursionError:
         raise FastJsonError("JSON nested too deeply") from None
-    return _LenientParser(text).parse()
+    try:
+        return _LenientParser(text).parse()
+    except RecursionError:
+        raise FastJsonError("JSON nested too deeply") from None
 
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -90,7 +93,7 @@ _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?[LlFfDd]?")
 _IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _ESCAPES = {'"': '"', "'": "'", "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n",
             "r": "\r", "t": "\t"}
-_MAX_DEPTH = 512
+_MAX_DEPTH = 200  # RocketMQ bodies nest a few levels; keeps the parser off the recursion limit
 
 
 class _LenientParser:

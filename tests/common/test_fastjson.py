@@ -177,3 +177,26 @@ def test_ali_ons_heartbeat_is_read_with_defaults_for_what_it_leaves_out():
 def test_sorted_map_keys_follow_the_raw_key_not_its_escaped_text():
     assert dumps({"\x7f": 1, "]": 2, "a": 3}, browser_compatible=True) == '{"]":2,"a":3,"\\u007F":1}'
     assert dumps({10: "x", 9: "y"}, browser_compatible=True) == '{"9":"y","10":"x"}'
+
+
+@pytest.mark.parametrize("text", ["[" * 600 + "x", "{1:" * 400, "{'a':" * 300 + "1" + "}" * 300])
+def test_deeply_nested_fastjson_is_an_error_not_a_crash(text):
+    with pytest.raises(FastJsonError):
+        loads(text)
+
+
+@given(st.text(alphabet='{}[]:,"\'0123456789abtrue nul\\-.', max_size=40))
+def test_arbitrary_text_parses_or_raises_fastjson_error(text):
+    try:
+        loads(text)
+    except FastJsonError:
+        pass
+
+
+@given(st.dictionaries(st.sampled_from(["clientID", "consumerDataSet", "producerDataSet", "x"]),
+                       _json_values, max_size=4))
+def test_heartbeat_of_any_shape_is_read_or_refused_with_fastjson_error(value):
+    try:
+        HeartbeatData.from_json(dumps(value))
+    except FastJsonError:
+        pass
