@@ -54,7 +54,7 @@ class Recorder(ChannelEventListener):
 def test_listener_hears_connect_idle_and_close_off_the_loop_and_idle_channels_are_closed():
     listener = Recorder()
     server = NettyRemotingServer(NettyServerConfig(listen_port=0, bind_address="127.0.0.1",
-                                                   server_channel_max_idle_time_seconds=0.4),
+                                                   server_channel_max_idle_time_seconds=1.0),
                                  listener)
     server.register_processor(ECHO, Echo())
     server.start()

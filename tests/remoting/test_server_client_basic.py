@@ -94,27 +94,50 @@ class Slow:
         return RemotingCommand.create_response_command(0, None)
 
 
-def test_sync_timeout_raises_and_closes_the_channel(server, client, addr):
-    server.register_processor(2001, Slow(0.6))
-    t0 = time.monotonic()
-    with pytest.raises(RemotingTimeoutException):
-        client.invoke_sync(addr, RemotingCommand(2001), 200)
-    assert time.monotonic() - t0 < 0.55
-    assert client.response_table == {}
-    # the next request reconnects and works
-    assert client.invoke_sync(addr, RemotingCommand(ECHO, body=b"ok"), 3000).body == b"ok"
+class Held:
+    """Answers only when released (or after 10 s)."""
+
+    def __init__(self):
+        self.release = threading.Event()
+
+    def process_request(self, ctx, request):
+        self.release.wait(10)
+        return RemotingCommand.create_response_command(0, None)
 
 
-def test_async_and_awaitable_timeouts_come_from_the_table_scan(server, client, addr):
+def test_sync_timeout_raises_without_waiting_for_the_response_and_closes_the_channel(
+        server, client, addr):
+    held = Held()
+    server.register_processor(2003, held)
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(RemotingTimeoutException):
+            client.invoke_sync(addr, RemotingCommand(2003), 200)
+        assert time.monotonic() - t0 < 5  # the held response never came
+        assert client.response_table == {}
+        # the channel was closed (clientCloseSocketIfTimeout); the next request reconnects
+        assert client.invoke_sync(addr, RemotingCommand(ECHO, body=b"ok"), 3000).body == b"ok"
+    finally:
+        held.release.set()
+
+
+def test_async_and_awaitable_timeouts_come_from_the_table_scan(server, addr):
+    from rocketmq_ref.remoting.netty.remoting_client import NettyRemotingClient
     server.register_processor(2001, Slow(0.6))
+    client = NettyRemotingClient()
     client.scan_interval = 0.05  # Java scans every second; the test need not wait that long
-    done = threading.Event()
-    got = []
-    client.invoke_async(addr, RemotingCommand(2001), 200, lambda rf: (got.append(rf), done.set()))
-    assert done.wait(3)
-    assert got[0].response_command is None and isinstance(got[0].cause, RemotingTimeoutException)
-    with pytest.raises(RemotingTimeoutException):
-        asyncio.run(client.invoke(addr, RemotingCommand(2001), 200))
+    client.start()
+    try:
+        done = threading.Event()
+        got = []
+        client.invoke_async(addr, RemotingCommand(2001), 200, lambda rf: (got.append(rf), done.set()))
+        assert done.wait(3)
+        assert got[0].response_command is None and isinstance(got[0].cause, RemotingTimeoutException)
+        with pytest.raises(RemotingTimeoutException):
+            asyncio.run(client.invoke(addr, RemotingCommand(2001), 200))
+        assert client.response_table == {}
+    finally:
+        client.shutdown()
 
 
 def test_server_sends_requests_to_the_client_over_its_connection(server, client, addr):
