@@ -89,3 +89,14 @@ def test_accessor_helpers_and_clone():
     assert "X" not in m.properties and c.body == m.body and c.tags == "A"
     ma.clear_property(m, "TAGS")
     assert m.tags is None
+
+
+def test_from_record_sets_every_slot_init_sets():
+    import inspect
+    params = [p for p in inspect.signature(MessageExt.from_record).parameters if p != "cls"]
+    m = MessageExt.from_record(*range(len(params)))
+    ref = MessageExt()
+    for cls in (MessageExt, Message):
+        for slot in cls.__slots__:
+            getattr(m, slot)  # raises AttributeError when the fast constructor forgot one
+            getattr(ref, slot)

@@ -41,6 +41,7 @@ MAX_PROPERTIES_LENGTH = 32767
 MAX_TOPIC_LENGTH_V1 = 127
 
 _INT = struct.Struct(">i")
+_SIZE_MAGIC = struct.Struct(">ii")
 _SHORT = struct.Struct(">h")
 _BYTE = struct.Struct(">b")
 _BORN_V6 = MessageSysFlag.BORNHOST_V6_FLAG
@@ -150,7 +151,7 @@ def decode(data: Buffer, offset: int = 0, read_body: bool = True, decompress_bod
         data = memoryview(data)
     end_of_data = len(data)
     _check_room(data, offset, offset + 40, "header")
-    store_size, magic = _INT.unpack_from(data, offset)[0], _INT.unpack_from(data, offset + 4)[0]
+    store_size, magic = _SIZE_MAGIC.unpack_from(data, offset)
     if magic != MESSAGE_MAGIC_CODE and magic != MESSAGE_MAGIC_CODE_V2:
         if magic == BLANK_MAGIC_CODE:
             raise MessageDecodeError(f"record at {offset}: blank (end-of-file) record")
@@ -201,12 +202,10 @@ def decode(data: Buffer, offset: int = 0, read_body: bool = True, decompress_bod
             f"{store_size}")
     properties = string2message_properties(str(data[pos:end], "utf-8", "replace")) if props_len else {}
     cls = MessageClientExt if is_client else MessageExt
-    return cls(topic, body, flag=flag, properties=properties, queue_id=queue_id,
-               store_size=store_size, queue_offset=queue_offset, sys_flag=sys_flag,
-               born_timestamp=born_timestamp, born_host=(_ip_str(born_ip), born_port),
-               store_timestamp=store_timestamp, store_host=(_ip_str(store_ip), store_port),
-               commit_log_offset=physic_offset, body_crc=body_crc,
-               reconsume_times=reconsume_times, prepared_transaction_offset=prepared_offset)
+    return cls.from_record(topic, body, flag, properties, queue_id, store_size, queue_offset,
+                           sys_flag, born_timestamp, (_ip_str(born_ip), born_port),
+                           store_timestamp, (_ip_str(store_ip), store_port), physic_offset,
+                           body_crc, reconsume_times, prepared_offset)
 
 
 def client_decode(data: Buffer, offset: int = 0, read_body: bool = True) -> MessageExt:
