@@ -404,6 +404,54 @@ def test_failover_to_the_other_broker_when_one_dies(tmp_path):
         cluster.close()
 
 
+def test_orderly_consumer_keeps_queue_order_through_a_suspend(cluster, spans):
+    from rocketmq_ref.client.consumer.listener import (ConsumeOrderlyStatus,
+                                                       MessageListenerOrderly)
+
+    producer = cluster.producer("orderly_pg")
+    producer.create_topic("TBW102", "OrderlyT", 2)
+    producer.send(Message("OrderlyT", body=b"create"))
+
+    def by_order_id(mqs, msg, arg):
+        return mqs[arg % len(mqs)]
+
+    queue_of = {}
+    for i in range(30):
+        oid = i % 3
+        r = producer.send(Message("OrderlyT", body=f"{oid}:{i}".encode()), by_order_id, oid)
+        queue_of[oid] = r.message_queue
+
+    class Listener(MessageListenerOrderly):
+        def __init__(self):
+            self.seen: list[tuple[str, int]] = []
+            self.suspended = False
+            self.lock = threading.Lock()
+
+        def consume_message(self, msgs, context):
+            with self.lock:
+                body = msgs[0].body.decode()
+                if body == "1:10" and not self.suspended:  # first delivery: pause the queue
+                    self.suspended = True
+                    context.suspend_current_queue_time_millis = 200
+                    return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT
+                self.seen.extend((m.body.decode(), m.reconsume_times) for m in msgs)
+            return ConsumeOrderlyStatus.SUCCESS
+
+    listener = Listener()
+    consumer = cluster.push_consumer("orderly_cg", "OrderlyT", listener)
+    assert consumer.default_mq_push_consumer_impl.consume_orderly
+    assert wait_until(lambda: len([b for b, _ in listener.seen if ":" in b]) >= 30, timeout=30)
+    for oid in range(3):
+        bodies = [b for b, _ in listener.seen if b.startswith(f"{oid}:")]
+        assert bodies == [f"{oid}:{i}" for i in range(oid, 30, 3)]
+    assert dict(listener.seen)["1:10"] == 1  # redelivered once, still before 1:13
+    table = consumer.default_mq_push_consumer_impl.rebalance_impl.process_queue_table
+    assert all(pq.is_locked() for mq, pq in table.items() if mq.topic == "OrderlyT")
+    assert any(s.name == "process OrderlyT" and
+               s.attributes.get("messaging.rocketmq.consumption_mode") == "orderly"
+               for s in spans.get_finished_spans())
+
+
 CLIENT_THREAD_PREFIXES = ("PullMessageService", "RebalanceService", "MQClientFactoryScheduledThread",
                           "PullMessageServiceScheduledThread", "ConsumeMessageThread_",
                           "ConsumeMessageScheduledThread_", "CleanExpireMsgScheduledThread_",

@@ -16,7 +16,6 @@ from typing import Any, Sequence
 from rocketmq_ref.client.common.scheduled_executor import ScheduledExecutor
 from rocketmq_ref.client.consumer.listener import (ConsumeConcurrentlyContext,
                                                    ConsumeConcurrentlyStatus)
-from rocketmq_ref.common import mixall
 from rocketmq_ref.common.message import MessageQueue
 from rocketmq_ref.common.message import message_const as mc
 from rocketmq_ref.common.protocol.heartbeat import MessageModel
@@ -136,15 +135,7 @@ class ConsumeMessageConcurrentlyService:
             return False
 
     def reset_retry_and_namespace(self, msgs: Sequence[Any]) -> None:
-        """Messages consumed from ``%RETRY%group`` get their original topic back (RETRY_TOPIC)."""
-        retry_topic = mixall.get_retry_topic(self.consumer_group)
-        for msg in msgs:
-            origin = msg.get_property(mc.PROPERTY_RETRY_TOPIC)
-            if origin is not None and msg.topic == retry_topic:
-                msg.topic = origin
-            ns = self.default_mq_push_consumer.namespace
-            if ns:
-                msg.topic = self.default_mq_push_consumer.without_namespace(msg.topic)
+        self.default_mq_push_consumer_impl.reset_retry_and_namespace(msgs)
 
     def consume_message_directly(self, msg: Any, broker_name: str | None) -> dict[str, Any]:
         """CONSUME_MESSAGE_DIRECTLY from the admin tool: run the listener once, report the result."""

@@ -20,8 +20,11 @@ from rocketmq_ref.client.consumer.store.local_file_offset_store import LocalFile
 from rocketmq_ref.client.consumer.store.offset_store import ReadOffsetType
 from rocketmq_ref.client.consumer.store.remote_broker_offset_store import RemoteBrokerOffsetStore
 from rocketmq_ref.client.exception import MQBrokerException, MQClientException
+from rocketmq_ref.client.consumer.listener import MessageListenerOrderly
 from rocketmq_ref.client.impl.consumer.consume_message_concurrently_service import \
     ConsumeMessageConcurrentlyService
+from rocketmq_ref.client.impl.consumer.consume_message_orderly_service import \
+    ConsumeMessageOrderlyService
 from rocketmq_ref.client.impl.consumer.pull_api_wrapper import PullAPIWrapper, pull_span
 from rocketmq_ref.client.impl.consumer.mq_consumer_inner import MQConsumerInner, build_retry_message
 from rocketmq_ref.client.impl.consumer.rebalance_push_impl import RebalancePushImpl
@@ -30,6 +33,7 @@ from rocketmq_ref.client.impl.mq_client_api_impl import CommunicationMode
 from rocketmq_ref.client.impl.mq_client_manager import MQClientManager
 from rocketmq_ref.common import fastjson, mixall
 from rocketmq_ref.common.filter_api import FilterAPI
+from rocketmq_ref.common.message import message_const as mc
 from rocketmq_ref.common.protocol.heartbeat import ConsumeType, MessageModel
 from rocketmq_ref.common.protocol.response_code import ResponseCode
 from rocketmq_ref.common.sysflag import PullSysFlag
@@ -115,9 +119,14 @@ class DefaultMQPushConsumerImpl(MQConsumerInner):
                 self.offset_store = RemoteBrokerOffsetStore(factory, conf.consumer_group)
             conf.offset_store = self.offset_store
             self.offset_store.load()
-            self.consume_orderly = False
-            self.consume_message_service = ConsumeMessageConcurrentlyService(
-                self, self.message_listener_inner)
+            if isinstance(self.message_listener_inner, MessageListenerOrderly):
+                self.consume_orderly = True
+                self.consume_message_service = ConsumeMessageOrderlyService(
+                    self, self.message_listener_inner)
+            else:
+                self.consume_orderly = False
+                self.consume_message_service = ConsumeMessageConcurrentlyService(
+                    self, self.message_listener_inner)
             self.consume_message_service.start()
             if not factory.register_consumer(conf.consumer_group, self):
                 self.service_state = ServiceState.CREATE_JUST
@@ -284,11 +293,28 @@ class DefaultMQPushConsumerImpl(MQConsumerInner):
             self._flow_controlled(pull_request, "size",
                                   **{"rocketmq_ref.threshold": conf.pull_threshold_size_for_queue})
             return
-        if not self.consume_orderly and pq.get_max_span() > conf.consume_concurrently_max_span:
-            self.queue_max_span_flow_control_times += 1
-            self._flow_controlled(pull_request, "span",
-                                  **{"rocketmq_ref.max_span": pq.get_max_span(),
-                                     "rocketmq_ref.threshold": conf.consume_concurrently_max_span})
+        if not self.consume_orderly:
+            if pq.get_max_span() > conf.consume_concurrently_max_span:
+                self.queue_max_span_flow_control_times += 1
+                self._flow_controlled(pull_request, "span",
+                                      **{"rocketmq_ref.max_span": pq.get_max_span(),
+                                         "rocketmq_ref.threshold": conf.consume_concurrently_max_span})
+                return
+        elif pq.is_locked():
+            if not pull_request.previously_locked:
+                # first pull since we got the lock: the offset may have moved under another owner
+                try:
+                    offset = self.rebalance_impl.compute_pull_from_where_with_exception(
+                        pull_request.message_queue)
+                except Exception as e:  # noqa: BLE001
+                    log.warning("computePullFromWhereWithException failed: %s", e)
+                    self.execute_pull_request_later(pull_request, delay_on_exception)
+                    return
+                pull_request.previously_locked = True
+                pull_request.next_offset = offset
+        else:
+            self.execute_pull_request_later(pull_request, delay_on_exception)
+            log.info("pull message later because not locked in broker, %s", pull_request)
             return
         mq = pull_request.message_queue
         sd = self.rebalance_impl.subscription_inner.get(mq.topic)
@@ -320,6 +346,18 @@ class DefaultMQPushConsumerImpl(MQConsumerInner):
                 log.error("pullKernelImpl exception: %s", e)
                 record_error(s, e)
                 self.execute_pull_request_later(pull_request, delay_on_exception)
+
+    def reset_retry_and_namespace(self, msgs: Any) -> None:
+        """Messages consumed from ``%RETRY%group`` get their original topic back (RETRY_TOPIC);
+        namespaces are stripped (Java ``resetRetryAndNamespace``)."""
+        conf = self.default_mq_push_consumer
+        retry_topic = mixall.get_retry_topic(conf.consumer_group)
+        for msg in msgs:
+            origin = msg.get_property(mc.PROPERTY_RETRY_TOPIC)
+            if origin is not None and msg.topic == retry_topic:
+                msg.topic = origin
+            if conf.namespace:
+                msg.topic = conf.without_namespace(msg.topic)
 
     def correct_tags_offset(self, pull_request: Any) -> None:
         if pull_request.process_queue.msg_count == 0:

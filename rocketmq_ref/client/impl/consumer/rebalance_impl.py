@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -171,8 +172,13 @@ class RebalanceImpl(ABC):
             for mq in sorted(mq_set):
                 if mq in self.process_queue_table:
                     continue
+                if is_order and not self.lock(mq):
+                    log.warning("doRebalance, %s, add a new mq failed, %s, because lock failed",
+                                self.consumer_group, mq)
+                    continue
                 self.remove_dirty_offset(mq)
                 pq = ProcessQueue()
+                pq.set_locked(True)  # as Java 4.9: pulls may start; orderly checks lock expiry too
                 next_offset = self.compute_pull_from_where(mq)
                 if next_offset >= 0:
                     if mq in self.process_queue_table:
@@ -186,6 +192,92 @@ class RebalanceImpl(ABC):
                     log.warning("doRebalance, %s, add new mq failed, %s", self.consumer_group, mq)
         self.dispatch_pull_request(requests)
         return changed
+
+    # -- broker-side queue locks (orderly consumption; book B5.9.4) ---------------------------------
+    def _master_of(self, broker_name: str) -> str | None:
+        found = self.mq_client_factory.find_broker_address_in_subscribe(broker_name, mixall.MASTER_ID,
+                                                                        True)
+        return found.broker_addr if found is not None else None
+
+    def lock(self, mq: Any) -> bool:
+        """LOCK_BATCH_MQ for one queue on its master (Java ``lock``)."""
+        addr = self._master_of(mq.broker_name)
+        if addr is None:
+            return False
+        try:
+            locked = self.mq_client_factory.mq_client_api_impl.lock_batch_mq(
+                addr, self.consumer_group, self.mq_client_factory.client_id, {mq}, 1000)
+        except Exception as e:  # noqa: BLE001
+            log.error("lockBatchMQ exception, %s: %s", mq, e)
+            return False
+        now = int(time.time() * 1000)
+        for m in locked:
+            pq = self.process_queue_table.get(m)
+            if pq is not None:
+                pq.set_locked(True)
+                pq.last_lock_timestamp = now
+        return mq in locked
+
+    def _queues_by_broker(self) -> dict[str, set[Any]]:
+        result: dict[str, set[Any]] = {}
+        for mq, pq in list(self.process_queue_table.items()):
+            if not pq.is_dropped():
+                result.setdefault(mq.broker_name, set()).add(mq)
+        return result
+
+    def lock_all(self) -> None:
+        """Renew the locks of every queue we hold, per broker (Java ``lockAll``, every 20 s)."""
+        for broker_name, mqs in self._queues_by_broker().items():
+            addr = self._master_of(broker_name)
+            if addr is None:
+                continue
+            with span("RebalanceImpl.lock_all", java=_JAVA + "lockAll", books=("B5.9.4",),
+                      attributes={"messaging.consumer.group.name": self.consumer_group or "",
+                                  "messaging.rocketmq.broker_name": broker_name}) as s:
+                try:
+                    locked = self.mq_client_factory.mq_client_api_impl.lock_batch_mq(
+                        addr, self.consumer_group, self.mq_client_factory.client_id, mqs, 1000)
+                except Exception as e:  # noqa: BLE001
+                    log.error("lockBatchMQ exception, %s: %s", mqs, e)
+                    record_error(s, e)
+                    continue
+                now = int(time.time() * 1000)
+                for mq in mqs:
+                    pq = self.process_queue_table.get(mq)
+                    if pq is None:
+                        continue
+                    if mq in locked:
+                        pq.set_locked(True)
+                        pq.last_lock_timestamp = now
+                    else:
+                        pq.set_locked(False)
+                if s.is_recording():
+                    s.set_attribute("rocketmq_ref.locked", sorted(str(m) for m in locked))
+
+    def unlock(self, mq: Any, oneway: bool) -> None:
+        addr = self._master_of(mq.broker_name)
+        if addr is None:
+            return
+        try:
+            self.mq_client_factory.mq_client_api_impl.unlock_batch_mq(
+                addr, self.consumer_group, self.mq_client_factory.client_id, {mq}, 1000, oneway)
+        except Exception as e:  # noqa: BLE001
+            log.error("unlockBatchMQ exception, %s: %s", mq, e)
+
+    def unlock_all(self, oneway: bool) -> None:
+        for broker_name, mqs in self._queues_by_broker().items():
+            addr = self._master_of(broker_name)
+            if addr is None:
+                continue
+            try:
+                self.mq_client_factory.mq_client_api_impl.unlock_batch_mq(
+                    addr, self.consumer_group, self.mq_client_factory.client_id, mqs, 1000, oneway)
+                for mq in mqs:
+                    pq = self.process_queue_table.get(mq)
+                    if pq is not None:
+                        pq.set_locked(False)
+            except Exception as e:  # noqa: BLE001
+                log.error("unlockBatchMQ exception, %s: %s", mqs, e)
 
     def consume_type_is_passive(self) -> bool:
         return getattr(self.consume_type(), "name", "") == "CONSUME_PASSIVELY"

@@ -12,9 +12,11 @@ from rocketmq_ref.client.consumer.store.offset_store import ReadOffsetType
 from rocketmq_ref.client.exception import MQClientException
 from rocketmq_ref.client.impl.consumer.rebalance_impl import RebalanceImpl
 from rocketmq_ref.common import mixall
-from rocketmq_ref.common.protocol.heartbeat import ConsumeType
+from rocketmq_ref.common.protocol.heartbeat import ConsumeType, MessageModel
 
 log = logging.getLogger("rocketmq_ref.client")
+
+UNLOCK_DELAY_TIME_MILLS = 20000
 
 _LAST_OFFSET_LIKE = {"CONSUME_FROM_LAST_OFFSET", "CONSUME_FROM_LAST_OFFSET_AND_FROM_MIN_WHEN_BOOT_FIRST",
                      "CONSUME_FROM_MIN_OFFSET", "CONSUME_FROM_MAX_OFFSET"}
@@ -44,9 +46,30 @@ class RebalancePushImpl(RebalanceImpl):
         self.mq_client_factory.send_heartbeat_to_all_broker_with_lock()
 
     def remove_unnecessary_message_queue(self, mq: Any, pq: Any) -> bool:
-        store = self.default_mq_push_consumer_impl.offset_store
-        store.persist(mq)
-        store.remove_offset(mq)
+        """Persist and forget the offset; orderly: release the broker lock, 20 s later if messages
+        are still cached (another consumer must not start on them meanwhile)."""
+        impl = self.default_mq_push_consumer_impl
+        impl.offset_store.persist(mq)
+        impl.offset_store.remove_offset(mq)
+        if impl.consume_orderly and self.message_model == MessageModel.CLUSTERING:
+            if pq.consume_lock.acquire(timeout=1.0):
+                try:
+                    return self.unlock_delay(mq, pq)
+                finally:
+                    pq.consume_lock.release()
+            log.warning("[WRONG]mq is consuming, so can not unlock it, %s. maybe hanged for a "
+                        "while, %d", mq, pq.try_unlock_times)
+            pq.try_unlock_times += 1
+            return False
+        return True
+
+    def unlock_delay(self, mq: Any, pq: Any) -> bool:
+        if pq.has_temp_message():
+            ses = self.mq_client_factory.scheduled_executor_service
+            if ses is not None:
+                ses.schedule(lambda: self.unlock(mq, True), UNLOCK_DELAY_TIME_MILLS)
+        else:
+            self.unlock(mq, True)
         return True
 
     def consume_type(self) -> Any:
