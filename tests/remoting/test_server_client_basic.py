@@ -260,3 +260,34 @@ def test_name_server_selection_fails_over_to_a_live_address(server, client, addr
     assert client.get_chosen_name_server() is None
     with pytest.raises(RemotingConnectException):
         client.invoke_sync(None, RemotingCommand(ECHO), 2000)
+
+
+def test_a_second_server_on_a_taken_port_fails_to_start_and_leaves_no_threads(server):
+    before = set(threading.enumerate())
+    other = make_server(listen_port=server.local_listen_port())
+    with pytest.raises(OSError):
+        other.start()
+    time.sleep(0.1)
+    assert [t.name for t in set(threading.enumerate()) - before] == []
+
+
+def test_shutdown_does_not_wait_for_a_stuck_processor(client):
+    server = make_server()
+    held = threading.Event()
+    entered = threading.Event()
+
+    class Stuck:
+        def process_request(self, ctx, request):
+            entered.set()
+            held.wait(60)
+
+    server.register_processor(5001, Stuck())
+    server.start()
+    client.invoke_oneway(f"127.0.0.1:{server.local_listen_port()}", RemotingCommand(5001), 1000)
+    try:
+        assert entered.wait(5)
+        t0 = time.monotonic()
+        server.shutdown()
+        assert time.monotonic() - t0 < 30  # bounded: it does not wait for the stuck processor
+    finally:
+        held.set()

@@ -220,10 +220,17 @@ class NettyRemotingAbstract:
             self.response_table.pop(rf.opaque, None)
             rf.fail(RemotingSendRequestException(rf.addr, f"{self.name} shut down"))
 
-    def _stop_threads(self) -> None:
+    def _stop_threads(self, join_seconds: float = 5.0) -> None:
+        """Stop the event thread, the public executor (queued work dropped, running work given
+        ``join_seconds`` to end: a stuck processor must not hang the shutdown) and the loop."""
         if self.netty_event_executor is not None:
             self.netty_event_executor.shutdown()
-        self.public_executor.shutdown(wait=True, cancel_futures=True)
+        self.public_executor.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + join_seconds
+        for t in list(getattr(self.public_executor, "_threads", ())):
+            t.join(max(0.0, deadline - time.monotonic()))
+            if t.is_alive():
+                log.warning("%s: executor thread %s still busy after shutdown", self.name, t.name)
         if self._runner is not None:
             self._runner.stop()
             self._runner = None
