@@ -213,24 +213,29 @@ class SpanTree:
             text += " links-> " + " | ".join(links)
         return text
 
-    def canonical(self, s: Mapping[str, Any] | None = None) -> str:
-        """A string equal for two trees exactly when their shapes are equal (children unordered).
+    def scenario_roots(self) -> list[dict[str, Any]]:
+        """The roots of the scenario's own trace (the one its ``walkthrough NAME`` span starts),
+        across every process that joined it.  Other roots are rounds of background services
+        (flush, dispatch, registration), whose number and timing vary from run to run; their code
+        locations are checked, their count is not.  Without a walkthrough root: all roots."""
+        roots = self.children.get(None, [])
+        trace_ids = {r["traceId"] for r in roots if r["name"].startswith("walkthrough ")}
+        return [r for r in roots if r["traceId"] in trace_ids] if trace_ids else roots
 
-        Root spans compare as a set of distinct shapes: besides the scenario's own trace they are
-        the rounds of background services (flush, dispatch), whose number depends on timing.
-        """
-        kids = self.children.get(s["spanId"] if s else None, [])
-        shapes = [self.canonical(k) for k in kids]
-        if s is None:
-            return "[" + ",".join(sorted(set(shapes))) + "]"
-        return f"{self.label(s)}(" + ",".join(sorted(shapes)) + ")"
+    def canonical(self, s: Mapping[str, Any] | None = None) -> str:
+        """A string equal for two trees exactly when their shapes are equal (children unordered);
+        for the whole tree, the shape of the scenario's trace."""
+        kids = self.children.get(s["spanId"], []) if s is not None else self.scenario_roots()
+        shapes = ",".join(sorted(self.canonical(k) for k in kids))
+        return f"{self.label(s)}({shapes})" if s is not None else f"[{shapes}]"
 
     def lines(self) -> list[str]:
         """One line per span, its ancestors' names first: a readable form of the shape for diffs."""
         out: list[str] = []
 
         def walk(parent: str | None, prefix: str) -> None:
-            for s in self.children.get(parent, []):
+            kids = self.children.get(parent, []) if parent is not None else self.scenario_roots()
+            for s in kids:
                 here = f"{prefix} > {s['name']}" if prefix else s["name"]
                 out.append(here + self.label(s)[len(s["name"]):])
                 walk(s["spanId"], here)
