@@ -17,6 +17,7 @@ from rocketmq_ref.common.message import message_const as mc
 from rocketmq_ref.common.sysflag import MessageSysFlag
 
 Host = tuple[str, int]
+_BYTES = (bytes, bytearray, memoryview)
 
 
 class Message:
@@ -27,6 +28,10 @@ class Message:
     def __init__(self, topic: str = "", body: bytes = b"", tags: str | None = None,
                  keys: str | Iterable[str] | None = None, flag: int = 0,
                  wait_store_msg_ok: bool = True, properties: dict[str, str] | None = None) -> None:
+        if isinstance(body, str) and not isinstance(tags, (str, type(None))):
+            body, tags = tags, body  # Java's Message(topic, tags, body)
+        elif isinstance(body, str) and isinstance(tags, str) and isinstance(keys, _BYTES):
+            body, tags, keys = keys, body, tags  # Java's Message(topic, tags, keys, body)
         self.topic = topic
         self.flag = flag
         self.body = body
