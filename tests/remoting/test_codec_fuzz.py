@@ -12,7 +12,7 @@ from rocketmq_ref.remoting.exception import RemotingCommandException
 from rocketmq_ref.remoting.netty.frame_codec import NettyDecoder
 from rocketmq_ref.remoting.protocol import LanguageCode, RemotingCommand, SerializeType
 
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MAX = 8192
 
 text = st.text(max_size=40)

@@ -174,6 +174,8 @@ class NettyRemotingAbstract:
         self._running = False
         #: seconds between scans of the response table (Java: 1 s)
         self.scan_interval = 1.0
+        #: how long shutdown waits for processors still running on the public executor
+        self.shutdown_join_seconds = 5.0
 
     # ------------------------------------------------------------------ lifecycle helpers
     def _start_loop(self) -> None:
@@ -220,9 +222,11 @@ class NettyRemotingAbstract:
             self.response_table.pop(rf.opaque, None)
             rf.fail(RemotingSendRequestException(rf.addr, f"{self.name} shut down"))
 
-    def _stop_threads(self, join_seconds: float = 5.0) -> None:
+    def _stop_threads(self) -> None:
         """Stop the event thread, the public executor (queued work dropped, running work given
-        ``join_seconds`` to end: a stuck processor must not hang the shutdown) and the loop."""
+        ``shutdown_join_seconds`` to end: a stuck processor must not hang the shutdown) and the
+        loop."""
+        join_seconds = self.shutdown_join_seconds
         if self.netty_event_executor is not None:
             self.netty_event_executor.shutdown()
         self.public_executor.shutdown(wait=False, cancel_futures=True)
