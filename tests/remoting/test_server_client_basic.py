@@ -292,3 +292,31 @@ def test_shutdown_does_not_wait_for_a_stuck_processor(client):
         assert time.monotonic() - t0 < 30  # bounded: it did not wait the 60 s
     finally:
         held.set()
+
+
+def test_server_and_client_on_a_given_running_loop():
+    from rocketmq_ref.remoting.netty.configs import NettyServerConfig
+    from rocketmq_ref.remoting.netty.remoting_client import NettyRemotingClient
+    from rocketmq_ref.remoting.netty.remoting_server import NettyRemotingServer
+    from tests.remoting.conftest import AsyncEcho
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        server = NettyRemotingServer(NettyServerConfig(listen_port=0, bind_address="127.0.0.1"),
+                                     loop=loop)
+        server.register_processor(ASYNC_ECHO, AsyncEcho())
+        await server.start_async()
+        client = NettyRemotingClient(loop=loop)
+        client.start()
+        client.update_name_server_address_list([f"127.0.0.1:{server.local_listen_port()}"])
+        try:
+            resp = await client.invoke(None, RemotingCommand(ASYNC_ECHO, body=b"same loop"), 3000)
+            # blocking calls from another thread still work while this loop runs
+            other = await asyncio.to_thread(client.invoke_sync, None,
+                                            RemotingCommand(ASYNC_ECHO, body=b"thread"), 3000)
+            return resp.body, other.body, threading.current_thread() is threading.main_thread()
+        finally:
+            await client.shutdown_async()
+            await server.shutdown_async()
+
+    assert asyncio.run(main()) == (b"same loop", b"thread", True)
