@@ -209,3 +209,23 @@ def test_send_span_carries_the_trace_context_in_the_message(cluster, producer, s
     assert any(s.name == "DefaultMQProducerImpl.send_kernel_impl" for s in children)
     rpc = [s for s in finished if s.kind.name == "CLIENT" and "SEND_MESSAGE_V2" in s.name]
     assert rpc and rpc[0].context.trace_id == send.context.trace_id
+
+
+def test_send_hooks_see_every_send_before_and_after(cluster, producer):
+    from rocketmq_ref.client.producer import SendMessageHook
+
+    class Hook(SendMessageHook):
+        def __init__(self):
+            self.events = []
+
+        def send_message_before(self, ctx):
+            self.events.append(("before", ctx.mq.broker_name, ctx.send_result))
+
+        def send_message_after(self, ctx):
+            self.events.append(("after", ctx.send_result.send_status, ctx.exception))
+
+    hook = Hook()
+    producer.register_send_message_hook(hook)
+    producer.send(Message("T", body=b"hooked"))
+    assert [e[0] for e in hook.events] == ["before", "after"]
+    assert hook.events[1][1] is SendStatus.SEND_OK and hook.events[1][2] is None

@@ -452,6 +452,33 @@ def test_orderly_consumer_keeps_queue_order_through_a_suspend(cluster, spans):
                for s in spans.get_finished_spans())
 
 
+def test_delay_level_holds_a_message_back_and_namespaces_stay_invisible(cluster):
+    producer = cluster.configure(DefaultMQProducer("ns_pg", namespace="ns1"))
+    producer.start()
+    delayed = Message("NsTopic", body=b"later")
+    delayed.delay_time_level = 2  # "1s" in this cluster's messageDelayLevel
+    sent_at = time.monotonic()
+    r = producer.send(delayed)
+    assert r.message_queue.topic == "NsTopic"  # the namespace never shows
+    producer.send(Message("NsTopic", body=b"now"))
+    arrivals: dict[bytes, float] = {}
+
+    def listener(msgs, ctx):
+        for m in msgs:
+            arrivals[bytes(m.body)] = time.monotonic()
+            assert m.topic == "NsTopic"
+        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS
+
+    consumer = cluster.configure(DefaultMQPushConsumer("ns_cg", namespace="ns1"))
+    consumer.set_consume_from_where(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET)
+    consumer.subscribe("NsTopic", "*")
+    consumer.register_message_listener(listener)
+    consumer.start()
+    assert wait_until(lambda: len(arrivals) == 2)
+    assert consumer.consumer_group == "ns1%ns_cg"
+    assert arrivals[b"later"] - sent_at >= 0.9
+
+
 CLIENT_THREAD_PREFIXES = ("PullMessageService", "RebalanceService", "MQClientFactoryScheduledThread",
                           "PullMessageServiceScheduledThread", "ConsumeMessageThread_",
                           "ConsumeMessageScheduledThread_", "CleanExpireMsgScheduledThread_",
