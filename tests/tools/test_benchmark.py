@@ -34,8 +34,15 @@ def ns(tmp_path_factory):
 
 
 def create_topic(ns: str, topic: str) -> None:
+    """Create the topic and wait until the name server routes it (the broker registers it in the
+    background)."""
+    import io
     assert mqadmin.main(["updateTopic", "-n", ns, "-c", "DefaultCluster", "-t", topic,
-                         "-r", "4", "-w", "4"]) == 0
+                         "-r", "4", "-w", "4"], io.StringIO(), io.StringIO()) == 0
+    deadline = time.monotonic() + 15
+    while mqadmin.main(["topicRoute", "-n", ns, "-t", topic], io.StringIO(), io.StringIO()) != 0:
+        assert time.monotonic() < deadline, f"no route for {topic}"
+        time.sleep(0.1)
 
 
 def env_with(ns: str | None) -> dict[str, str]:

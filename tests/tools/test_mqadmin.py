@@ -72,7 +72,20 @@ def topic(ns, brokers):
     assert out.rstrip().endswith("TopicConfig [topicName=AdminTopic, readQueueNums=2, "
                                  "writeQueueNums=2, perm=RW-, topicFilterType=SINGLE_TAG, "
                                  "topicSysFlag=0, order=false]")
+    wait_route(ns, TOPIC, 2)
     return TOPIC
+
+
+def wait_route(ns: str, topic: str, brokers: int, timeout_s: float = 15.0) -> None:
+    """The broker registers a new topic with the name server in the background (Java does it before
+    answering updateTopic): wait until the route lists the topic's brokers."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        code, out, _ = run("topicRoute", "-n", ns, "-t", topic)
+        if code == 0 and len(fastjson.loads(out)["queueDatas"]) == brokers:
+            return
+        assert time.monotonic() < deadline, f"no route for {topic}"
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -178,10 +191,14 @@ def test_unknown_topic_is_one_line(ns):
 
 def test_update_topic_perm_and_delete_topic(ns, brokers):
     ok("updateTopic", "-n", ns, "-b", brokers["broker-a"], "-t", "PermTopic")
+    wait_route(ns, "PermTopic", 1)
     out = ok("updateTopicPerm", "-n", ns, "-b", brokers["broker-a"], "-t", "PermTopic", "-p", "4")
     assert f"update topic perm from 6 to 4 in {brokers['broker-a']} success." in out
-    route = fastjson.loads(ok("topicRoute", "-n", ns, "-t", "PermTopic"))
-    assert [q["perm"] for q in route["queueDatas"]] == [4]
+    deadline = time.monotonic() + 15  # the broker re-registers its topics with the name server
+    while [q["perm"] for q in fastjson.loads(ok("topicRoute", "-n", ns, "-t", "PermTopic"))
+           ["queueDatas"]] != [4]:
+        assert time.monotonic() < deadline, "the name server never saw the new perm"
+        time.sleep(0.2)
     assert "new perm equals to the old one!" in ok("updateTopicPerm", "-n", ns, "-b",
                                                    brokers["broker-a"], "-t", "PermTopic", "-p", "4")
     out = ok("deleteTopic", "-n", ns, "-c", "DefaultCluster", "-t", "PermTopic")
@@ -327,16 +344,39 @@ def live_consumer(ns, topic, sent):
         from rocketmq_ref.common.message import Message
         producer.send(Message(topic, b"from the live producer", tags="TagB"))
         assert done.wait(30), "the consumer did not get the messages"
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:  # offsets reach the broker every 5 s
-            code, out, _ = run("consumerProgress", "-n", ns, "-g", "admin_test_group")
-            if code == 0 and "Diff Total: 0" in out:
-                break
-            time.sleep(0.5)
+        # the broker knows a producer after a heartbeat (every 30 s, or this one)
+        producer.default_mq_producer_impl.mq_client_factory.send_heartbeat_to_all_broker_with_lock()
+        wait_offsets_committed(ns, topic, "admin_test_group")
         yield consumer
     finally:
         producer.shutdown()
         consumer.shutdown()
+
+
+def wait_offsets_committed(ns: str, topic: str, group: str, timeout_s: float = 30.0) -> None:
+    """Until every queue of the topic has the group's offset on its broker, at the end of the queue
+    (the consumer persists offsets every 5 s; an empty queue gets 0)."""
+    admin = DefaultMQAdminExt()
+    admin.set_namesrv_addr(ns)
+    admin.start()
+    api = admin.mq_client_instance.mq_client_api_impl
+    try:
+        route = admin.examine_topic_route_info(topic)
+        addrs = {bd.broker_name: bd.select_broker_addr() for bd in route.broker_datas}
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                stats = admin.examine_topic_stats(topic)
+                if all(api.query_consumer_offset(addrs[mq.broker_name], topic=topic,
+                                                 consumer_group=group, queue_id=mq.queue_id)
+                       == to.max_offset for mq, to in stats.offset_table.items()):
+                    return
+            except Exception:  # noqa: BLE001 - an offset not there yet
+                pass
+            assert time.monotonic() < deadline, "offsets never reached the brokers"
+            time.sleep(0.3)
+    finally:
+        admin.shutdown()
 
 
 def test_consumer_progress_connection_and_status(ns, topic, live_consumer, tmp_path, monkeypatch):
@@ -480,3 +520,54 @@ def test_clone_group_offset_and_skip_accumulated(ns, topic, brokers, live_consum
     out = ok("skipAccumulatedMessage", "-n", ns, "-g", "admin_test_group", "-t", topic)
     rows = table(out, "#brokerName")
     assert {(r[0], int(r[1])): int(r[2]) for r in rows} == ends  # every queue moved to its end
+
+
+def test_export_metadata_and_configs(ns, topic, tmp_path):
+    out = ok("exportMetadata", "-n", ns, "-c", "DefaultCluster", "-f", str(tmp_path))
+    assert out == f"export {tmp_path}/metadata.json success\n"
+    meta = fastjson.loads((tmp_path / "metadata.json").read_text())
+    # queues add up over the two masters; system topics are left out
+    assert meta["topicConfigTable"][topic]["writeQueueNums"] == 4
+    assert "TBW102" not in meta["topicConfigTable"] and "exportTime" in meta
+    assert not any(name.startswith("%RETRY%") for name in meta["topicConfigTable"])
+    out = ok("exportMetadata", "-n", ns, "-c", "DefaultCluster", "-f", str(tmp_path), "-s", "-g")
+    assert "subscriptionGroupTable" in fastjson.loads((tmp_path / "subscriptionGroup.json").read_text())
+
+    assert ok("exportConfigs", "-n", ns, "-c", "DefaultCluster", "-f", str(tmp_path)) == \
+        f"export {tmp_path}/configs.json success"
+    configs = fastjson.loads((tmp_path / "configs.json").read_text())
+    assert configs["clusterScale"] == {"namesrvSize": 1, "masterBrokerSize": 2, "slaveBrokerSize": 0}
+    assert configs["brokerConfigs"]["broker-b"]["brokerRole"] == "ASYNC_MASTER"
+
+
+def test_print_msg_by_queue_counts_tags(ns, topic, sent):
+    out = ok("printMsgByQueue", "-n", ns, "-t", topic, "-a", "broker-a", "-i", "1", "-f", "true")
+    assert re.search(r"^Tag: TagA\s+Count: 2$", out, re.M) and "MSGID" not in out
+    out = ok("printMsgByQueue", "-n", ns, "-t", topic, "-a", "broker-a", "-i", "1", "-p", "true",
+             "-d", "true")
+    assert re.findall(r"BODY: (.*)$", out, re.M)[:2] == ["body 0", "body 2"]
+
+
+def test_send_msg_status_and_cluster_rt(ns):
+    out = ok("sendMsgStatus", "-n", ns, "-b", "broker-b", "-c", "3", "-s", "30")
+    lines = out.splitlines()
+    assert len(lines) == 3
+    assert all(re.match(r"rt=\d+ms, SendResult=SendResult \[sendStatus=SEND_OK, .*messageQueue="
+                        r"MessageQueue \[topic=broker-b, brokerName=broker-b, ", line) for line in lines)
+
+    exe = os.path.join(os.path.dirname(sys.executable), "mqadmin")
+    proc = subprocess.Popen([exe, "clusterRT", "-n", ns, "-a", "3", "-i", "60"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().split() == ["#Cluster", "Name", "#Broker", "Name", "#RT",
+                                                  "#successCount", "#failCount"]
+        rows = [proc.stdout.readline().split() for _ in range(2)]
+        assert [r[:2] for r in rows] == [["DefaultCluster", "broker-a"], ["DefaultCluster", "broker-b"]]
+        assert all(r[3:] == ["3", "0"] and float(r[2]) >= 0 for r in rows)
+        proc.send_signal(2)  # Ctrl-C: it runs round after round until interrupted
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130 and "Traceback" not in err

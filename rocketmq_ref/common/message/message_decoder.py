@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import socket
 import struct
+import zlib
 from collections.abc import Iterable, Mapping
 from typing import Union
 
@@ -175,7 +176,6 @@ def decode(data: Buffer, offset: int = 0, read_body: bool = True, decompress_bod
     if read_body and body_len > 0:
         body = bytes(data[pos:pos + body_len])
         if check_crc:
-            import zlib
             if zlib.crc32(body) & 0x7FFFFFFF != body_crc:
                 raise MessageDecodeError(f"record at {offset}: body CRC mismatch")
         if decompress_body and sys_flag & _COMPRESSED:
