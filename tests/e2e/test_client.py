@@ -479,6 +479,41 @@ def test_delay_level_holds_a_message_back_and_namespaces_stay_invisible(cluster)
     assert arrivals[b"later"] - sent_at >= 0.9
 
 
+def test_asyncio_face_sends_and_consumes_with_an_async_listener(cluster):
+    import asyncio
+
+    from rocketmq_ref.client import aio
+
+    async def scenario() -> list[bytes]:
+        got: list[bytes] = []
+        done = asyncio.Event()
+        loop = asyncio.get_running_loop()
+
+        async def listener(msgs, ctx):
+            assert asyncio.get_running_loop() is loop  # runs on the caller's loop
+            got.extend(bytes(m.body) for m in msgs)
+            if len(got) >= 3:
+                done.set()
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS
+
+        producer = aio.DefaultMQProducer("aio_e2e_pg")
+        producer.set_namesrv_addr(cluster.addr)
+        consumer = aio.DefaultMQPushConsumer("aio_e2e_cg")
+        consumer.set_namesrv_addr(cluster.addr)
+        consumer.set_consume_from_where(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET)
+        consumer.subscribe("AioT", "*")
+        consumer.register_message_listener(listener)
+        async with producer:
+            results = await asyncio.gather(*(producer.send(Message("AioT", body=b"a%d" % i))
+                                             for i in range(3)))
+            assert all(r.send_status is SendStatus.SEND_OK for r in results)
+            async with consumer:
+                await asyncio.wait_for(done.wait(), 20)
+        return got
+
+    assert sorted(asyncio.run(scenario())) == [b"a0", b"a1", b"a2"]
+
+
 CLIENT_THREAD_PREFIXES = ("PullMessageService", "RebalanceService", "MQClientFactoryScheduledThread",
                           "PullMessageServiceScheduledThread", "ConsumeMessageThread_",
                           "ConsumeMessageScheduledThread_", "CleanExpireMsgScheduledThread_",
