@@ -25,14 +25,23 @@ V3_4_9 = 121
 _V2_CODES = (RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE)
 
 
-def channel_remote_host(channel: Any) -> tuple[str, int]:
-    """The peer as an ``(ip, port)`` tuple (the born host of what it sends)."""
-    addr = parse_channel_remote_addr(channel)
-    host, _, port = addr.rpartition(":")
+def channel_remote_host(ctx: Any) -> tuple[str, int]:
+    """The peer as an ``(ip, port)`` tuple (the born host of what it sends), parsed once per
+    connection and kept in the channel's attributes."""
+    attributes = getattr(getattr(ctx, "channel", None), "attributes", None)
+    if attributes is not None:
+        host = attributes.get("born_host")
+        if host is not None:
+            return host
+    addr = parse_channel_remote_addr(ctx)
+    ip, _, port = addr.rpartition(":")
     try:
-        return (host.strip("[]") or "127.0.0.1", int(port))
+        host = (ip.strip("[]") or "127.0.0.1", int(port))
     except ValueError:
-        return ("127.0.0.1", 0)
+        host = ("127.0.0.1", 0)
+    if attributes is not None:
+        attributes["born_host"] = host
+    return host
 
 
 class AbstractSendMessageProcessor:

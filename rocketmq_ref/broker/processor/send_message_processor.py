@@ -84,8 +84,8 @@ class SendMessageProcessor(AbstractSendMessageProcessor):
         response = RemotingCommand.create_response_command(-1, None, SendMessageResponseHeader)
         response.opaque = request.opaque
         config = self.broker_controller.broker_config
-        response.add_ext_field(mc.PROPERTY_MSG_REGION, config.region_id)
-        response.add_ext_field(mc.PROPERTY_TRACE_SWITCH, "true" if config.trace_on else "false")
+        response.ext_fields = {mc.PROPERTY_MSG_REGION: config.region_id,
+                               mc.PROPERTY_TRACE_SWITCH: "true" if config.trace_on else "false"}
         start = config.start_accept_send_request_time_stamp
         if start and self.broker_controller.message_store.now() < start:
             response.code = ResponseCode.SYSTEM_ERROR
@@ -129,7 +129,8 @@ class SendMessageProcessor(AbstractSendMessageProcessor):
         if wait is not None:
             props[mc.PROPERTY_WAIT_STORE_MSG_OK] = wait
         msg.tags_code = tags_string2tags_code(props.get(mc.PROPERTY_TAGS))
-        if props.get(mc.PROPERTY_TRANSACTION_PREPARED, "").lower() == "true":
+        tran = props.get(mc.PROPERTY_TRANSACTION_PREPARED)
+        if tran is not None and tran.lower() == "true":
             if controller.broker_config.reject_transaction_message:
                 response.code = ResponseCode.NO_PERMISSION
                 response.remark = (f"the broker[{controller.broker_config.broker_ip1}] sending transaction "
