@@ -385,7 +385,11 @@ class NettyRemotingAbstract:
             return
         if is_async:
             channel.inflight_requests += 1
-            self.loop.create_task(self._run_async(channel, cmd, processor))
+            coro = self._run_async(channel, cmd, processor)
+            if getattr(processor, "eager_start", True):
+                self._start_eagerly(coro)
+            else:
+                self.loop.create_task(coro)
             return
         try:
             executor.submit(self._run_blocking_processor, channel, cmd, processor)
@@ -446,6 +450,46 @@ class NettyRemotingAbstract:
                 self._answer(ctx, response)
         finally:
             channel.inflight_requests -= 1
+
+    def _start_eagerly(self, coro: Any) -> None:
+        """Run an async processor at once, in a context of its own, the way Python 3.12's eager
+        tasks do: a fast path (an in-memory lookup) finishes without ever suspending and costs
+        no task and no extra loop turn; one that suspends goes on as a task.  Until its first
+        suspension it has no current task (``asyncio.timeout()`` needs one: use ``wait_for``, or
+        set ``eager_start = False`` on the processor)."""
+        context = contextvars.copy_context()
+        try:
+            yielded = context.run(coro.send, None)
+        except StopIteration:
+            return
+        self.loop.create_task(self._resume(coro, yielded), context=context)
+
+    async def _resume(self, coro: Any, yielded: Any) -> None:
+        """Drive a coroutine that ``_start_eagerly`` left suspended on ``yielded`` (what
+        ``Task.__step`` does: wait for the future it yielded, then send it ``None``)."""
+        while True:
+            try:
+                if yielded is None:  # a bare yield: asyncio.sleep(0)
+                    await asyncio.sleep(0)
+                elif getattr(yielded, "_asyncio_future_blocking", None):
+                    yielded._asyncio_future_blocking = False
+                    if not yielded.done():
+                        waiter = self.loop.create_future()
+                        yielded.add_done_callback(
+                            lambda _f, w=waiter: w.done() or w.set_result(None))
+                        await waiter
+                else:
+                    raise RuntimeError(f"async processor yielded {yielded!r}, not a future")
+            except BaseException as exc:  # this task was cancelled, or a bad yield
+                try:
+                    yielded = coro.throw(exc)
+                except StopIteration:
+                    return
+                continue
+            try:
+                yielded = coro.send(None)
+            except StopIteration:
+                return
 
     def _request_context(self, channel: RemotingChannel, cmd: RemotingCommand,
                          s: Any) -> RequestContext:
@@ -543,6 +587,9 @@ class NettyRemotingAbstract:
         try:
             ch = await self._channel_for(target)
         except Exception as e:
+            if request.flag & 2:  # nobody waits for a oneway request: say that it was lost
+                log.warning("oneway request %d to %s dropped: %s", request.code,
+                            self._target_addr(target), e)
             rf.fail(e if isinstance(e, RemotingException) else
                     RemotingConnectException(self._target_addr(target), e))
             return
