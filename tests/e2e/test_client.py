@@ -514,6 +514,32 @@ def test_asyncio_face_sends_and_consumes_with_an_async_listener(cluster):
     assert sorted(asyncio.run(scenario())) == [b"a0", b"a1", b"a2"]
 
 
+def test_brokers_reach_the_consumer_for_running_info_and_offset_reset(cluster):
+    from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
+
+    producer = cluster.producer("reset_pg")
+    producer.create_topic("TBW102", "ResetT", 1)
+    for i in range(5):
+        producer.send(Message("ResetT", body=b"r-%d" % i))
+    got = Collector()
+    consumer = cluster.push_consumer("reset_cg", "ResetT", got)
+    assert wait_until(lambda: len(got.bodies()) == 5)
+    impl = consumer.default_mq_push_consumer_impl
+    time.sleep(0.3)
+    impl.persist_consumer_offset()  # Java's timer would do it 10 s after start
+    admin = cluster.configure(DefaultMQAdminExt())
+    admin.start()
+    client_id = impl.mq_client_factory.client_id
+    info = admin.get_consumer_running_info("reset_cg", client_id)  # GET_CONSUMER_RUNNING_INFO
+    assert info["properties"]["PROP_CONSUME_TYPE"] == "CONSUME_PASSIVELY"
+    assert len(info["mqTable"]) == 4  # 2 topic queues + 2 retry queues
+    # RESET_CONSUMER_CLIENT_OFFSET: the live consumer goes back to offset 0 and consumes again
+    table = admin.reset_offset_by_timestamp("ResetT", "reset_cg", 0, True)
+    assert table and set(table.values()) == {0}
+    assert wait_until(lambda: len(got.msgs) >= 10, timeout=20)
+    assert sorted(bytes(m.body) for m in got.msgs[5:]) == sorted(got.bodies())
+
+
 CLIENT_THREAD_PREFIXES = ("PullMessageService", "RebalanceService", "MQClientFactoryScheduledThread",
                           "PullMessageServiceScheduledThread", "ConsumeMessageThread_",
                           "ConsumeMessageScheduledThread_", "CleanExpireMsgScheduledThread_",
