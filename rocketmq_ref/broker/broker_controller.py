@@ -13,7 +13,7 @@ import concurrent.futures
 import logging
 import threading
 import time
-from typing import Any, Callable
+from typing import Callable
 
 from rocketmq_ref.broker.broker_path_config_helper import get_broker_config_path
 from rocketmq_ref.broker.client.broker2client import Broker2Client

@@ -5,7 +5,6 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import zlib
-from typing import Any
 
 from opentelemetry import context as otel_context
 
