@@ -267,10 +267,11 @@ class NettyRemotingClient(NettyRemotingAbstract):
         (Java ``invokeAsync``).  Raises ``RemotingTooMuchRequestException`` past the limit."""
         self._check_started()
         self.do_before_rpc_hooks(addr, request)
-        after = None
+        after: Callable[[ResponseFuture], None] | None = None
         if self.rpc_hooks:
-            def after(f: ResponseFuture) -> None:
+            def run_after_hooks(f: ResponseFuture) -> None:
                 self.do_after_rpc_hooks(f.addr, request, f.response_command)
+            after = run_after_hooks
         self._invoke_async(addr, request, timeout_ms, callback, after)
 
     def invoke_oneway(self, addr: str | None, request: RemotingCommand, timeout_ms: int) -> None:
