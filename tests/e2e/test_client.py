@@ -354,6 +354,25 @@ def test_pull_consumer_pulls_by_offset_and_long_polls(cluster):
     assert out["r"].pull_status is PullStatus.FOUND and out["r"].msg_found_list[0].body == b"late"
 
 
+def test_pull_consumer_queue_listener_hears_its_share_of_the_queues(cluster):
+    from rocketmq_ref.client.consumer import MessageQueueListener
+
+    producer = cluster.producer("mql_pg")
+    producer.create_topic("TBW102", "MqlT", 2)
+    heard: dict[str, set] = {}
+
+    class Listener(MessageQueueListener):
+        def message_queue_changed(self, topic, mq_all, mq_divided):
+            heard[topic] = set(mq_divided)
+
+    puller = cluster.configure(DefaultMQPullConsumer("mql_cg"))
+    puller.register_message_queue_listener("MqlT", Listener())
+    puller.start()
+    puller.default_mq_pull_consumer_impl.mq_client_factory.rebalance_service.wait_interval = 1000
+    assert wait_until(lambda: len(heard.get("MqlT", ())) == 4)
+    assert puller.fetch_message_queues_in_balance("MqlT") == heard["MqlT"]
+
+
 def test_lite_pull_consumer_subscribe_poll_commit_and_assign_seek(cluster):
     producer = cluster.producer("lite_pg")
     for i in range(8):
