@@ -457,3 +457,19 @@ def test_pull_commit_offset_flag_stores_the_consumers_offset(cluster):
         wire.pull(c, "cf_cg", topic, 0, 0, sys_flag=wire.FLAG_SUBSCRIPTION, commit_offset=9)
         h, _ = c.request(wire.QUERY_CONSUMER_OFFSET, {"consumerGroup": "cf_cg", "topic": topic, "queueId": 0})
         assert h["extFields"]["offset"] == "5"
+
+
+def test_a_closed_connection_leaves_its_group_and_the_rest_is_told(cluster):
+    ns, broker = cluster
+    group = "leave_cg"
+    with wire.WireConnection(broker.addr) as a:
+        assert a.request(wire.HEART_BEAT, None, wire.heartbeat_body("stay", [group], [], ["T"]))[0]["code"] == 0
+        b = wire.WireConnection(broker.addr)
+        assert b.request(wire.HEART_BEAT, None, wire.heartbeat_body("leave", [group], [], ["T"]))[0]["code"] == 0
+        joined, _ = a.next_server_request()
+        assert joined["code"] == wire.NOTIFY_CONSUMER_IDS_CHANGED
+        b.close()
+        left, _ = a.next_server_request()
+        assert left["code"] == wire.NOTIFY_CONSUMER_IDS_CHANGED and left["extFields"]["consumerGroup"] == group
+        h, body = a.request(wire.GET_CONSUMER_LIST_BY_GROUP, {"consumerGroup": group})
+        assert json.loads(body)["consumerIdList"] == ["stay"]
