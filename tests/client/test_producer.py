@@ -229,3 +229,16 @@ def test_send_hooks_see_every_send_before_and_after(cluster, producer):
     producer.send(Message("T", body=b"hooked"))
     assert [e[0] for e in hook.events] == ["before", "after"]
     assert hook.events[1][1] is SendStatus.SEND_OK and hook.events[1][2] is None
+
+
+def test_async_sends_retry_on_the_other_broker_when_one_is_gone(cluster, producer):
+    producer.send(Message("T", body=b"warm"))  # both brokers known
+    cluster.brokers[0].server.shutdown()
+    callbacks = [Callback() for _ in range(6)]
+    for i, cb in enumerate(callbacks):
+        producer.send(Message("T", body=b"%d" % i), cb)
+    for cb in callbacks:
+        assert cb.done.wait(10)
+    assert all(len(cb.results) == 1 and not cb.errors for cb in callbacks), \
+        [cb.errors for cb in callbacks]
+    assert {cb.results[0].message_queue.broker_name for cb in callbacks} == {"broker-b"}
