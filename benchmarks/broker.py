@@ -9,7 +9,8 @@ response is encoded, as the remoting layer would write it.  Prints:
 
   * main-thread CPU per message (the request path itself);
   * whole-process CPU per message (adds the reput/dispatch and flush threads that follow the append);
-  * wall time per message and messages/s.
+  * wall time per message and messages/s;
+  * the pull path: PULL_MESSAGE of 32 messages with a tag subscription, CPU per message delivered.
 
 Then the same over TCP with real processes: ``mqbroker`` in a child process, raw frames pipelined on
 one connection, broker CPU per message read from /proc (includes the event loop, the send executor
@@ -32,6 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from rocketmq_ref.broker.broker_controller import BrokerController  # noqa: E402
 from rocketmq_ref.common.broker_config import BrokerConfig  # noqa: E402
 from rocketmq_ref.common.message.message_decoder import message_properties2string  # noqa: E402
+from rocketmq_ref.common.protocol.header.pull_message_request_header import PullMessageRequestHeader  # noqa: E402
 from rocketmq_ref.common.protocol.header.send_message_request_header_v2 import SendMessageRequestHeaderV2  # noqa
 from rocketmq_ref.common.protocol.request_code import RequestCode  # noqa: E402
 from rocketmq_ref.common.topic_config import TopicConfig  # noqa: E402
@@ -121,6 +123,7 @@ def in_process(messages: int, flush: str) -> None:
         print(f"  whole process CPU (+dispatch)  : {p_cpu / messages * 1e6:7.1f} us/message")
         print(f"  wall                           : {wall / messages * 1e6:7.1f} us/message "
               f"({messages / wall:,.0f} msg/s)")
+        pull_path(controller, ctx, decoder)
         controller.scheduled_service.shutdown()
         controller.message_store.shutdown()
         for ex in (controller.send_message_executor, controller.pull_message_executor,
@@ -131,6 +134,29 @@ def in_process(messages: int, flush: str) -> None:
     finally:
         shutdown = shutil.rmtree
         shutdown(root, ignore_errors=True)
+
+
+def pull_path(controller: BrokerController, ctx: "_Ctx", decoder: NettyDecoder, batch: int = 32) -> None:
+    """PULL_MESSAGE of ``batch`` messages at a time from queue 0, through the tag filter, with the
+    response encoded: CPU per message delivered."""
+    processor = controller.pull_message_processor
+    total = controller.message_store.get_max_offset_in_queue(TOPIC, 0)
+    frames = []
+    for offset in range(0, total - batch, batch):
+        header = PullMessageRequestHeader(consumer_group="bench_cg", topic=TOPIC, queue_id=0, queue_offset=offset,
+                                          max_msg_nums=batch, sys_flag=4, commit_offset=0, suspend_timeout_millis=0,
+                                          subscription="TagA", sub_version=0, expression_type="TAG")
+        frames.append(RemotingCommand.create_request_command(RequestCode.PULL_MESSAGE, header).encode())
+    t_cpu = time.thread_time()
+    for frame in frames:
+        cmd = decoder.feed(frame)[0]
+        response = processor.process_request(ctx, cmd)
+        assert response.code == 0, response.remark
+        response.encode()
+    t_cpu = time.thread_time() - t_cpu
+    n = len(frames) * batch
+    print(f"  pull path, {batch} per request     : {t_cpu / max(n, 1) * 1e6:7.1f} us/message "
+          f"({len(frames)} pulls, {n} messages)")
 
 
 def _free_port_block() -> int:
