@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import logging
 import shutil
 import signal
 import sys
@@ -26,6 +27,16 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _log_to_file(path: Path) -> None:
+    """Client logs go to a file, as the Java client writes ~/logs/rocketmqlogs/rocketmq_client.log."""
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s - %(message)s"))
+    logger = logging.getLogger("rocketmq_ref")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def run(count: int, trace_file: Path, timeout_s: float) -> int:
     from rocketmq_ref.common.otlp_json import read_spans
     from rocketmq_ref.common.tracing_setup import configure_tracing, shutdown_tracing
@@ -33,6 +44,8 @@ def run(count: int, trace_file: Path, timeout_s: float) -> int:
     if trace_file.exists():
         trace_file.unlink()
     trace_file.parent.mkdir(parents=True, exist_ok=True)
+    client_log = trace_file.with_name("demo-client.log")
+    _log_to_file(client_log)
     workdir = tempfile.mkdtemp(prefix="rocketmq-ref-demo-")
     state = cluster.plan(workdir, namesrv=1, masters=1)
     print(f"[demo] starting a name server and a broker in {workdir}")
@@ -110,6 +123,7 @@ def run(count: int, trace_file: Path, timeout_s: float) -> int:
           f"({', '.join(f'{k}: {v}' for k, v in sorted(by_service.items()))})")
     for name, n in by_name.most_common(12):
         print(f"[demo]   {n:5d}  {name}")
+    print(f"[demo] client log: {client_log}")
     print(f"[demo] view it: python -m rocketmq_ref.tools.traceview {trace_file}")
     print("[demo] docs: make docs, then open docs/_build/html/index.html")
     return 0
