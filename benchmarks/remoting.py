@@ -435,21 +435,22 @@ def main() -> None:
             child.stop()
     med = {k: _median(v) for k, v in rows.items()}
     print(f"\nround trips/s, 1 KiB body, one connection, median of {args.rounds} alternating "
-          f"rounds of {args.seconds:g} s, {os.cpu_count()} cores; CPU us per round trip in the "
-          "client / server process:")
+          f"rounds of {args.seconds:g} s, {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f}; CPU us per round trip in the client / server process, and "
+          "bare's CPU per round trip over ours:")
     for mode, title in (("sync", "sync (one request at a time, awaited)"),
                         ("pipelined", f"pipelined ({args.window} in flight)")):
         bare = med[("bare", mode)]
         print(f"  {title}")
         print(f"    {'bare asyncio echo, same framing':34s} {bare[0]:8.0f}          "
               f"cpu {bare[1]:6.1f} / {bare[2]:6.1f}")
-        r = med[("codec", mode)]
-        print(f"    {'bare asyncio + our codec':34s} {r[0]:8.0f} ({r[0] / bare[0]:4.0%})   "
-              f"cpu {r[1]:6.1f} / {r[2]:6.1f}")
-        for label in clients:
-            r = med[(label, mode)]
+        rows_out = [("bare asyncio + our codec", med[("codec", mode)])]
+        rows_out += [(label, med[(label, mode)]) for label in clients]
+        for label, r in rows_out:
+            # the CPU ratio is what the throughput ratio becomes once both are CPU-bound; it does
+            # not depend on what else the machine is running, the round trips/s do
             print(f"    {label:34s} {r[0]:8.0f} ({r[0] / bare[0]:4.0%})   "
-                  f"cpu {r[1]:6.1f} / {r[2]:6.1f}")
+                  f"cpu {r[1]:6.1f} / {r[2]:6.1f}   cpu ratio {(bare[1] + bare[2]) / (r[1] + r[2]):4.0%}")
     print("  invoke_sync from a plain thread (blocking callers)")
     for label in clients:
         r = med[(label, "thread")]
