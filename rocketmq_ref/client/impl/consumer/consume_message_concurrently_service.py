@@ -26,6 +26,17 @@ log = logging.getLogger("rocketmq_ref.client")
 _JAVA = "org.apache.rocketmq.client.impl.consumer.ConsumeMessageConcurrentlyService"
 
 
+def settle_span(mq: Any, group: str, offset: int, status: str, books: tuple[str, ...]):  # noqa: ANN201
+    """The ``settle <topic>`` span of a consume result moving the queue's offset."""
+    return messaging_span("settle", mq.topic, SpanKind.INTERNAL,
+                          java="org.apache.rocketmq.client.consumer.store.OffsetStore#updateOffset",
+                          books=books,
+                          attributes={"messaging.consumer.group.name": group,
+                                      "messaging.destination.partition.id": str(mq.queue_id),
+                                      "rocketmq_ref.commit_offset": offset,
+                                      "rocketmq_ref.consume_status": status})
+
+
 class ConsumeMessageConcurrentlyService:
     def __init__(self, default_mq_push_consumer_impl: Any, message_listener: Any) -> None:
         self.default_mq_push_consumer_impl = default_mq_push_consumer_impl
@@ -114,13 +125,7 @@ class ConsumeMessageConcurrentlyService:
         offset = request.process_queue.remove_message(msgs)
         if offset >= 0 and not request.process_queue.is_dropped():
             mq = request.message_queue
-            with messaging_span("settle", mq.topic, SpanKind.INTERNAL,
-                                java="org.apache.rocketmq.client.consumer.store.OffsetStore#updateOffset",
-                                books=("B5.6.2", "B5.6.3"),
-                                attributes={"messaging.consumer.group.name": self.consumer_group,
-                                            "messaging.destination.partition.id": str(mq.queue_id),
-                                            "rocketmq_ref.commit_offset": offset,
-                                            "rocketmq_ref.consume_status": status.name}):
+            with settle_span(mq, self.consumer_group, offset, status.name, ("B5.6.2", "B5.6.3")):
                 impl.offset_store.update_offset(mq, offset, True)
 
     def send_message_back(self, msg: Any, context: ConsumeConcurrentlyContext) -> bool:

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 
 from rocketmq_ref.client.common.scheduled_executor import ScheduledExecutor
 from rocketmq_ref.client.consumer.listener import ConsumeOrderlyContext, ConsumeOrderlyStatus
+from rocketmq_ref.client.impl.consumer.consume_message_concurrently_service import settle_span
 from rocketmq_ref.client.impl.consumer.mq_consumer_inner import build_retry_message
 from rocketmq_ref.client.impl.consumer.process_queue import REBALANCE_LOCK_INTERVAL
 from rocketmq_ref.common.message import MessageQueue
@@ -160,41 +161,28 @@ class ConsumeMessageOrderlyService:
         pq = request.process_queue
         continue_consume = True
         commit_offset = -1
-        if context.auto_commit:
-            if status in (ConsumeOrderlyStatus.SUCCESS, ConsumeOrderlyStatus.COMMIT,
-                          ConsumeOrderlyStatus.ROLLBACK):
-                commit_offset = pq.commit()
-            elif status is ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT:
-                if self.check_reconsume_times(msgs):
-                    pq.make_message_to_consume_again(msgs)
-                    self.submit_consume_request_later(pq, request.message_queue,
-                                                      context.suspend_current_queue_time_millis)
-                    continue_consume = False
-                else:
-                    commit_offset = pq.commit()
-        else:
-            if status is ConsumeOrderlyStatus.COMMIT:
-                commit_offset = pq.commit()
-            elif status is ConsumeOrderlyStatus.ROLLBACK:
-                pq.rollback()
-                self.submit_consume_request_later(pq, request.message_queue,
-                                                  context.suspend_current_queue_time_millis)
-                continue_consume = False
-            elif status is ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT:
-                if self.check_reconsume_times(msgs):
-                    pq.make_message_to_consume_again(msgs)
-                    self.submit_consume_request_later(pq, request.message_queue,
-                                                      context.suspend_current_queue_time_millis)
-                    continue_consume = False
+        suspend = status is ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT
+        if suspend and self.check_reconsume_times(msgs):
+            # put them back and pause the queue; the same messages come first next time
+            pq.make_message_to_consume_again(msgs)
+            self.submit_consume_request_later(pq, request.message_queue,
+                                              context.suspend_current_queue_time_millis)
+            continue_consume = False
+        elif context.auto_commit:
+            # SUCCESS (and the deprecated COMMIT/ROLLBACK), or a suspend whose messages all went
+            # to the retry topic
+            commit_offset = pq.commit()
+        elif status is ConsumeOrderlyStatus.COMMIT:
+            commit_offset = pq.commit()
+        elif status is ConsumeOrderlyStatus.ROLLBACK:
+            pq.rollback()
+            self.submit_consume_request_later(pq, request.message_queue,
+                                              context.suspend_current_queue_time_millis)
+            continue_consume = False
         if commit_offset >= 0 and not pq.is_dropped():
             mq = request.message_queue
-            with messaging_span("settle", mq.topic, SpanKind.INTERNAL,
-                                java="org.apache.rocketmq.client.consumer.store.OffsetStore#updateOffset",
-                                books=("B5.9.3", "B5.6.3"),
-                                attributes={"messaging.consumer.group.name": self.consumer_group,
-                                            "messaging.destination.partition.id": str(mq.queue_id),
-                                            "rocketmq_ref.commit_offset": commit_offset,
-                                            "rocketmq_ref.consume_status": status.name}):
+            with settle_span(mq, self.consumer_group, commit_offset, status.name,
+                             ("B5.9.3", "B5.6.3")):
                 self.default_mq_push_consumer_impl.offset_store.update_offset(mq, commit_offset,
                                                                               False)
         return continue_consume

@@ -99,21 +99,17 @@ class DefaultLitePullConsumerImpl(DefaultMQPullConsumerImpl):
         if not mqs:
             raise MQClientException("Message queues can not be null or empty.")
         self._set_type("ASSIGN")
-        with self.assigned_lock:
-            for mq in list(self.assigned):
-                if mq not in mqs:
-                    self.assigned.pop(mq).process_queue.set_dropped(True)
-            for mq in mqs:
-                if mq not in self.assigned:
-                    self.assigned[mq] = MessageQueueState(mq)
-                    if self.service_state is ServiceState.RUNNING:
-                        self._start_pull_task(mq)
+        self._replace_assignment(mqs, lambda mq: True)
 
     def update_assigned_message_queue(self, topic: str, mqs: set[Any]) -> None:
         """Rebalance result for ``topic`` (subscribe mode)."""
+        self._replace_assignment(mqs, lambda mq: mq.topic == topic)
+
+    def _replace_assignment(self, mqs: set[Any], in_scope: Any) -> None:
+        """Drop the queues in scope that are not in ``mqs``, add and start pulling the new ones."""
         with self.assigned_lock:
             for mq in list(self.assigned):
-                if mq.topic == topic and mq not in mqs:
+                if in_scope(mq) and mq not in mqs:
                     self.assigned.pop(mq).process_queue.set_dropped(True)
             for mq in mqs:
                 if mq not in self.assigned:

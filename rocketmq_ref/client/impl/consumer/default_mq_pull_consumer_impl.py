@@ -11,19 +11,16 @@ import threading
 from typing import Any
 
 from rocketmq_ref.client import validators
-from rocketmq_ref.client.consumer.store.local_file_offset_store import LocalFileOffsetStore
 from rocketmq_ref.client.consumer.store.offset_store import ReadOffsetType
-from rocketmq_ref.client.consumer.store.remote_broker_offset_store import RemoteBrokerOffsetStore
 from rocketmq_ref.client.exception import MQClientException
 from rocketmq_ref.client.impl.consumer.mq_consumer_inner import MQConsumerInner, build_retry_message
-from rocketmq_ref.client.impl.consumer.pull_api_wrapper import PullAPIWrapper, pull_span
+from rocketmq_ref.client.impl.consumer.pull_api_wrapper import pull_span
 from rocketmq_ref.client.impl.consumer.rebalance_lite_pull_impl import RebalancePullImpl
 from rocketmq_ref.client.impl.factory.mq_client_instance import ServiceState
 from rocketmq_ref.client.impl.mq_client_api_impl import CommunicationMode
-from rocketmq_ref.client.impl.mq_client_manager import MQClientManager
 from rocketmq_ref.common import mixall
 from rocketmq_ref.common.filter_api import FilterAPI
-from rocketmq_ref.common.protocol.heartbeat import ConsumeFromWhere, ConsumeType, MessageModel
+from rocketmq_ref.common.protocol.heartbeat import ConsumeFromWhere, ConsumeType
 from rocketmq_ref.common.sysflag import PullSysFlag
 from rocketmq_ref.common.tracing import record_error
 
@@ -39,7 +36,7 @@ class DefaultMQPullConsumerImpl(MQConsumerInner):
         self.rebalance_impl = self.rebalance_class(self)
         self.service_state = ServiceState.CREATE_JUST
         self.mq_client_factory: Any = None
-        self.pull_api_wrapper: PullAPIWrapper | None = None
+        self.pull_api_wrapper: Any = None
         self.offset_store: Any = None
         self.message_queue_listener: Any = None
         self._lock = threading.Lock()
@@ -77,24 +74,7 @@ class DefaultMQPullConsumerImpl(MQConsumerInner):
             raise MQClientException(f"consumerGroup can not equal {mixall.DEFAULT_CONSUMER_GROUP}, "
                                     f"please specify another one.")
         self.copy_subscription()
-        if conf.message_model == MessageModel.CLUSTERING:
-            conf.change_instance_name_to_pid()
-        factory = MQClientManager.get_instance().get_or_create_mq_client_instance(conf, self.rpc_hook)
-        self.mq_client_factory = factory
-        ri = self.rebalance_impl
-        ri.consumer_group = conf.consumer_group
-        ri.message_model = conf.message_model
-        ri.allocate_message_queue_strategy = conf.allocate_message_queue_strategy
-        ri.mq_client_factory = factory
-        self.pull_api_wrapper = PullAPIWrapper(factory, conf.consumer_group, conf.unit_mode)
-        if conf.offset_store is not None:
-            self.offset_store = conf.offset_store
-        elif conf.message_model == MessageModel.BROADCASTING:
-            self.offset_store = LocalFileOffsetStore(factory, conf.consumer_group)
-        else:
-            self.offset_store = RemoteBrokerOffsetStore(factory, conf.consumer_group)
-        conf.offset_store = self.offset_store
-        self.offset_store.load()
+        factory = self.attach_client_instance()
         if not factory.register_consumer(conf.consumer_group, self):
             self.service_state = ServiceState.CREATE_JUST
             raise MQClientException(f"The consumer group[{conf.consumer_group}] has been created "

@@ -16,21 +16,18 @@ from typing import Any
 
 from rocketmq_ref.client import validators
 from rocketmq_ref.client.consumer.pull_result import PullStatus
-from rocketmq_ref.client.consumer.store.local_file_offset_store import LocalFileOffsetStore
 from rocketmq_ref.client.consumer.store.offset_store import ReadOffsetType
-from rocketmq_ref.client.consumer.store.remote_broker_offset_store import RemoteBrokerOffsetStore
 from rocketmq_ref.client.exception import MQBrokerException, MQClientException
 from rocketmq_ref.client.consumer.listener import MessageListenerOrderly
 from rocketmq_ref.client.impl.consumer.consume_message_concurrently_service import \
     ConsumeMessageConcurrentlyService
 from rocketmq_ref.client.impl.consumer.consume_message_orderly_service import \
     ConsumeMessageOrderlyService
-from rocketmq_ref.client.impl.consumer.pull_api_wrapper import PullAPIWrapper, pull_span
+from rocketmq_ref.client.impl.consumer.pull_api_wrapper import pull_span
 from rocketmq_ref.client.impl.consumer.mq_consumer_inner import MQConsumerInner, build_retry_message
 from rocketmq_ref.client.impl.consumer.rebalance_push_impl import RebalancePushImpl
 from rocketmq_ref.client.impl.factory.mq_client_instance import ServiceState
 from rocketmq_ref.client.impl.mq_client_api_impl import CommunicationMode
-from rocketmq_ref.client.impl.mq_client_manager import MQClientManager
 from rocketmq_ref.common import fastjson, mixall
 from rocketmq_ref.common.filter_api import FilterAPI
 from rocketmq_ref.common.message import message_const as mc
@@ -58,7 +55,7 @@ class DefaultMQPushConsumerImpl(MQConsumerInner):
         self.rebalance_impl = RebalancePushImpl(self)
         self.service_state = ServiceState.CREATE_JUST
         self.mq_client_factory: Any = None
-        self.pull_api_wrapper: PullAPIWrapper | None = None
+        self.pull_api_wrapper: Any = None
         self.offset_store: Any = None
         self.consume_message_service: ConsumeMessageConcurrentlyService | None = None
         self.message_listener_inner: Any = None
@@ -100,25 +97,7 @@ class DefaultMQPushConsumerImpl(MQConsumerInner):
             conf = self.default_mq_push_consumer
             self.check_config()
             self.copy_subscription()
-            if conf.message_model == MessageModel.CLUSTERING:
-                conf.change_instance_name_to_pid()
-            factory = MQClientManager.get_instance().get_or_create_mq_client_instance(
-                conf, self.rpc_hook)
-            self.mq_client_factory = factory
-            ri = self.rebalance_impl
-            ri.consumer_group = conf.consumer_group
-            ri.message_model = conf.message_model
-            ri.allocate_message_queue_strategy = conf.allocate_message_queue_strategy
-            ri.mq_client_factory = factory
-            self.pull_api_wrapper = PullAPIWrapper(factory, conf.consumer_group, self.is_unit_mode())
-            if conf.offset_store is not None:
-                self.offset_store = conf.offset_store
-            elif conf.message_model == MessageModel.BROADCASTING:
-                self.offset_store = LocalFileOffsetStore(factory, conf.consumer_group)
-            else:
-                self.offset_store = RemoteBrokerOffsetStore(factory, conf.consumer_group)
-            conf.offset_store = self.offset_store
-            self.offset_store.load()
+            factory = self.attach_client_instance()
             if isinstance(self.message_listener_inner, MessageListenerOrderly):
                 self.consume_orderly = True
                 self.consume_message_service = ConsumeMessageOrderlyService(

@@ -11,12 +11,16 @@ from rocketmq_ref.client.exception import MQClientException
 from rocketmq_ref.common import mixall
 from rocketmq_ref.common.message import Message
 from rocketmq_ref.common.message import message_const as mc
+from rocketmq_ref.common.protocol.heartbeat import MessageModel
 
 
 class MQConsumerInner:
     consumer: Any
     rebalance_impl: Any
     service_state: Any
+    mq_client_factory: Any
+    pull_api_wrapper: Any
+    offset_store: Any
 
     def group_name(self) -> str:
         return self.consumer.consumer_group
@@ -37,6 +41,39 @@ class MQConsumerInner:
     def is_subscribe_topic_need_update(self, topic: str) -> bool:
         return topic in self.rebalance_impl.subscription_inner and \
             topic not in self.rebalance_impl.topic_subscribe_info_table
+
+    def attach_client_instance(self) -> Any:
+        """The start-up steps push and pull consumers share (Java ``start``, books B5.3, A3.1.5):
+        ``pid#nanoTime`` instance name for clustering, the shared MQClientInstance, the rebalance
+        settings, the PullAPIWrapper and the offset store (remote for clustering, a local file for
+        broadcasting), loaded."""
+        from rocketmq_ref.client.consumer.store.local_file_offset_store import LocalFileOffsetStore
+        from rocketmq_ref.client.consumer.store.remote_broker_offset_store import \
+            RemoteBrokerOffsetStore
+        from rocketmq_ref.client.impl.consumer.pull_api_wrapper import PullAPIWrapper
+        from rocketmq_ref.client.impl.mq_client_manager import MQClientManager
+
+        conf = self.consumer
+        if conf.message_model == MessageModel.CLUSTERING:
+            conf.change_instance_name_to_pid()
+        factory = MQClientManager.get_instance().get_or_create_mq_client_instance(
+            conf, getattr(self, "rpc_hook", None))
+        self.mq_client_factory = factory
+        ri = self.rebalance_impl
+        ri.consumer_group = conf.consumer_group
+        ri.message_model = conf.message_model
+        ri.allocate_message_queue_strategy = conf.allocate_message_queue_strategy
+        ri.mq_client_factory = factory
+        self.pull_api_wrapper = PullAPIWrapper(factory, conf.consumer_group, conf.unit_mode)
+        if conf.offset_store is not None:
+            self.offset_store = conf.offset_store
+        elif conf.message_model == MessageModel.BROADCASTING:
+            self.offset_store = LocalFileOffsetStore(factory, conf.consumer_group)
+        else:
+            self.offset_store = RemoteBrokerOffsetStore(factory, conf.consumer_group)
+        conf.offset_store = self.offset_store
+        self.offset_store.load()
+        return factory
 
     def make_sure_state_ok(self) -> None:
         if self.service_state.name != "RUNNING":
