@@ -32,6 +32,8 @@ def json_header_encode(cmd: "RemotingCommand") -> bytes:
     """The header of ``cmd`` as fastjson writes it: keys in alphabetical order, nulls left out,
     non-ASCII text as UTF-8 (built directly: about three times faster than ``json.dumps``)."""
     code, flag, opaque, version = cmd.code, cmd.flag, cmd.opaque, cmd.version
+    if type(code) is not int:  # an IntEnum (RequestCode.X) formats through slow Python code
+        code = int(code)
     ext = cmd.ext_fields
     if ext is None:
         ext_json = ""
@@ -46,8 +48,9 @@ def json_header_encode(cmd: "RemotingCommand") -> bytes:
     lang_json = "" if lang is None else _LANG_JSON[lang]
     remark = cmd.remark
     remark_json = "" if remark is None else ',"remark":' + _esc(remark)
-    return (f'{{"code":{code:d}{ext_json},"flag":{flag:d}{lang_json},"opaque":{opaque:d}'
-            f'{remark_json},"serializeTypeCurrentRPC":"JSON","version":{version:d}}}').encode("utf-8")
+    return (f'{{"code":{code}{ext_json},"flag":{int(flag)}{lang_json},"opaque":{int(opaque)}'
+            f'{remark_json},"serializeTypeCurrentRPC":"JSON","version":{int(version)}}}'
+            ).encode("utf-8")
 
 
 def java_string_of(value: Any) -> str | None:

@@ -19,11 +19,11 @@ if TYPE_CHECKING:
 _FIXED = struct.Struct(">hbhiii")  # code, language, version, opaque, flag, remark length
 FIXED_PART = _FIXED.size + 4  # 21: the fixed fields, the remark length and the ext length
 _I32 = struct.Struct(">i")
-_I16 = struct.Struct(">h")
 _pack_fixed = _FIXED.pack
 _unpack_fixed = _FIXED.unpack_from
 _unpack_i32 = _I32.unpack_from
-_unpack_i16 = _I16.unpack_from
+_pack_i32 = _I32.pack
+_pack_entry_lengths_k = struct.Struct(">H").pack
 _LANG = {lc.value: lc for lc in LanguageCode}
 
 
@@ -38,17 +38,15 @@ def rocketmq_protocol_encode(cmd: "RemotingCommand") -> bytes:
     ext = cmd.ext_fields
     if ext:
         entries = []
+        append = entries.append
         for k, v in ext.items():
             if k is None or v is None:
                 continue
             kb = k.encode("utf-8")
-            vb = v.encode("utf-8") if isinstance(v, str) else str(v).encode("utf-8")
-            entries.append(len(kb).to_bytes(2, "big"))
-            entries.append(kb)
-            entries.append(len(vb).to_bytes(4, "big"))
-            entries.append(vb)
+            vb = (v if isinstance(v, str) else str(v)).encode("utf-8")
+            append(_pack_entry_lengths_k(len(kb)) + kb + _pack_i32(len(vb)) + vb)
         body = b"".join(entries)
-        parts.append(_I32.pack(len(body)))
+        parts.append(_pack_i32(len(body)))
         parts.append(body)
     else:
         parts.append(b"\x00\x00\x00\x00")
@@ -102,26 +100,32 @@ def rocketmq_protocol_decode(buf: memoryview | bytes, start: int, header_len: in
 def map_deserialize(buf: memoryview | bytes, pos: int, length: int) -> dict[str, str]:
     """Java ``RocketMQSerializable.mapDeserialize``; a zero-length key or value (Java null) is
     dropped, so it reads as a missing key."""
-    end = pos + length
+    raw = bytes(buf[pos:pos + length])  # one copy; indexing bytes is the fast way through it
+    end = len(raw)
     out: dict[str, str] = {}
-    while pos < end:
-        if pos + 2 > end:
-            raise RemotingCommandException("ROCKETMQ header: truncated extFields key length")
-        (klen,) = _unpack_i16(buf, pos)
-        pos += 2
-        if klen < 0 or pos + klen + 4 > end:
-            raise RemotingCommandException(
-                f"ROCKETMQ header: extFields key length {klen} exceeds the extFields section")
-        key = _utf8(buf, pos, klen, "extFields key") if klen else None
-        pos += klen
-        (vlen,) = _unpack_i32(buf, pos)
-        pos += 4
-        if vlen < 0 or pos + vlen > end:
-            raise RemotingCommandException(
-                f"ROCKETMQ header: extFields value length {vlen} exceeds the extFields section")
-        if key is not None and vlen:
-            out[key] = _utf8(buf, pos, vlen, "extFields value")
-        pos += vlen
+    i = 0
+    try:
+        while i < end:
+            if i + 2 > end:
+                raise RemotingCommandException("ROCKETMQ header: truncated extFields key length")
+            klen = (raw[i] << 8) | raw[i + 1]
+            i += 2
+            if klen >= 0x8000 or i + klen + 4 > end:
+                raise RemotingCommandException(
+                    f"ROCKETMQ header: extFields key length {klen - (klen >= 0x8000) * 0x10000} "
+                    "exceeds the extFields section")
+            key = raw[i:i + klen].decode("utf-8") if klen else None
+            i += klen
+            vlen = int.from_bytes(raw[i:i + 4], "big", signed=True)
+            i += 4
+            if vlen < 0 or i + vlen > end:
+                raise RemotingCommandException(
+                    f"ROCKETMQ header: extFields value length {vlen} exceeds the extFields section")
+            if key is not None and vlen:
+                out[key] = raw[i:i + vlen].decode("utf-8")
+            i += vlen
+    except UnicodeDecodeError as e:
+        raise RemotingCommandException(f"ROCKETMQ header: extFields text is not UTF-8: {e}") from None
     return out
 
 
