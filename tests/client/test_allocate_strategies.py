@@ -111,3 +111,29 @@ def test_a_client_missing_from_the_group_gets_nothing_and_empty_inputs_are_error
         strategy.allocate("g", "c0", queues(1), [])
     with pytest.raises(ValueError):
         strategy.allocate("g", "", queues(1), ["c0"])
+
+
+class RoomByPrefix:
+    """Brokers named ``room-x`` and clients ``room@...``."""
+
+    def broker_deploy_in(self, mq):
+        return mq.broker_name.split("-")[0]
+
+    def consumer_deploy_in(self, cid):
+        return cid.split("@")[0]
+
+
+def test_machine_room_nearby_keeps_queues_in_their_room_and_shares_orphan_rooms():
+    from rocketmq_ref.client.consumer.rebalance import AllocateMachineRoomNearby
+
+    mqs = queues(4, "hz-a") + queues(4, "sh-a") + queues(2, "bj-a")
+    cids = ["hz@1", "hz@2", "sh@1"]
+    strategy = AllocateMachineRoomNearby(AllocateMessageQueueAveragely(), RoomByPrefix())
+    assert strategy.get_name() == "MACHINE_ROOM_NEARBY-AVG"
+    result = allocation(strategy, mqs, cids)
+    # hz queues split between the two hz consumers, sh queues all to sh@1, bj (no consumer) shared
+    assert {q.broker_name for q in result["hz@1"] + result["hz@2"] if q.broker_name != "bj-a"} == \
+        {"hz-a"}
+    assert [q for q in result["sh@1"] if q.broker_name == "sh-a"] == mqs[4:8]
+    owned = [q for qs in result.values() for q in qs]
+    assert sorted(owned) == sorted(mqs)
