@@ -59,9 +59,16 @@ def scenario() -> None:
             consumer.set_namesrv_addr(state.namesrv_addr)
             consumer.set_consume_from_where(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET)
             consumer.set_consume_message_batch_max_size(1)
+            # the retry topic appears only after the first send-back: look for its route every
+            # second instead of every 30 s, so the retry is picked up promptly
+            consumer.set_poll_name_server_interval(1000)
             consumer.subscribe(TOPIC, "TagA")
             consumer.register_message_listener(listener)
             consumer.start()
+            # Java's rocketmq.client.rebalance.waitInterval (20 s) shortened the same way, so the
+            # retry queue gets its pull request soon after its route appears
+            rebalance = consumer.default_mq_push_consumer_impl.mq_client_factory.rebalance_service
+            rebalance.wait_interval = 500
             if not done.wait(60):
                 raise TimeoutError(f"consume walkthrough: deliveries so far {deliveries}")
             time.sleep(0.2)  # let the last acknowledgement reach the offset store

@@ -71,13 +71,7 @@ def dumps(root: Path) -> dict[str, str]:
     return out
 
 
-def scenario() -> None:
-    with tempfile.TemporaryDirectory(prefix="walkthrough-files-") as tmp:
-        fill_store(Path(tmp))
-        dumps(Path(tmp))
-
-
-def artifacts() -> dict[str, str]:
+def scenario() -> dict[str, str]:
     with tempfile.TemporaryDirectory(prefix="walkthrough-files-") as tmp:
         fill_store(Path(tmp))
         return dumps(Path(tmp))
@@ -93,5 +87,4 @@ WALKTHROUGH = Walkthrough(
         Stop("ReputMessageService.do_reput", locals=("store", "commit_log")),
     ),
     service="broker-store",
-    artifacts=artifacts,
 )

@@ -150,23 +150,22 @@ class WalkthroughStopsDirective(_WalkthroughDirective):
         return [lst]
 
 
-class WalkthroughArtifactDirective(_WalkthroughDirective):
-    """``{walkthrough-artifact} NAME KEY``: one text output of a fresh run, made at build time."""
+class WalkthroughOutputDirective(_WalkthroughDirective):
+    """``{walkthrough-output} NAME KEY``: one text output the scenario returned when it was
+    recorded (``traces/NAME.outputs.json``): command output, byte dumps."""
 
     required_arguments = 2
 
     def run(self) -> list[nodes.Node]:
         w = self.walkthrough()
-        if w.artifacts is None:
-            raise self.error(f"{w.name} declares no artifacts")
-        cache: dict[str, dict[str, str]] = self.env.app.__dict__.setdefault("_rocketmq_artifacts", {})
-        if w.name not in cache:
-            cache[w.name] = w.artifacts()
+        if not w.outputs_file.exists():
+            raise self.error(f"{w.name} has no recorded outputs: run `{w.record_command}`")
+        self.env.note_dependency(str(w.outputs_file))
+        outputs = json.loads(w.outputs_file.read_text(encoding="utf-8"))
         key = self.arguments[1]
-        if key not in cache[w.name]:
-            raise self.error(f"{w.name} has no artifact {key!r}; it has {sorted(cache[w.name])}")
-        text = cache[w.name][key]
-        return [nodes.literal_block(text, text, classes=["walkthrough-artifact"])]
+        if key not in outputs:
+            raise self.error(f"{w.name} recorded no output {key!r}; it has {sorted(outputs)}")
+        return [nodes.literal_block(outputs[key], outputs[key], classes=["walkthrough-output"])]
 
 
 def copy_traces(app: Sphinx, exception: BaseException | None) -> None:
@@ -175,7 +174,7 @@ def copy_traces(app: Sphinx, exception: BaseException | None) -> None:
     out = Path(app.outdir, "_static", "traces")
     out.mkdir(parents=True, exist_ok=True)
     names = []
-    for path in sorted(TRACE_DIR.glob("*.jsonl")):
+    for path in sorted(TRACE_DIR.glob("*.jsonl")):  # outputs stay on the pages, not in the viewer
         lines = path.read_text(encoding="utf-8")
         (out / f"{path.stem}.js").write_text(trace_script(path.stem, lines), encoding="utf-8")
         (out / path.name).write_text(lines, encoding="utf-8")
@@ -194,7 +193,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_directive("walkthrough-run", WalkthroughRunDirective)
     app.add_directive("spantree", SpanTreeDirective)
     app.add_directive("walkthrough-stops", WalkthroughStopsDirective)
-    app.add_directive("walkthrough-artifact", WalkthroughArtifactDirective)
+    app.add_directive("walkthrough-output", WalkthroughOutputDirective)
     app.connect("build-finished", copy_traces)
     app.connect("env-get-outdated", outdated_contents)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -42,10 +42,15 @@ def record(w: Walkthrough, path: Path | None = None) -> Path:
     os.environ[ENV_TRACE_FILE] = str(path)
     provider = configure_tracing(w.service, jsonl_path=str(path))
     try:
-        w.run_scenario()
+        outputs = w.run_scenario()
     finally:
         provider.shutdown()
         os.environ.pop(ENV_TRACE_FILE, None)
+    if path == w.trace_file:
+        w.outputs_file.unlink(missing_ok=True)
+        if isinstance(outputs, dict) and outputs:
+            w.outputs_file.write_text(json.dumps(outputs, indent=1, ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
     return path
 
 

@@ -61,8 +61,6 @@ class Walkthrough:
     service: str = "walkthrough"
     # spans of periodic background services whose count depends on timing: not part of the shape
     ignore_spans: tuple[str, ...] = ()
-    # named text outputs of a fresh run (byte dumps, command output) that its page shows
-    artifacts: Callable[[], dict[str, str]] | None = None
     module_file: str = ""
 
     def __post_init__(self) -> None:
@@ -76,12 +74,18 @@ class Walkthrough:
         return TRACE_DIR / f"{self.name}.jsonl"
 
     @property
+    def outputs_file(self) -> Path:
+        """Where ``run`` keeps the text outputs a scenario returns (command output, byte dumps)."""
+        return TRACE_DIR / f"{self.name}.outputs.json"
+
+    @property
     def record_command(self) -> str:
         return f"python -m rocketmq_ref.tools.walkthrough run {self.name}"
 
     def run_scenario(self) -> Any:
         """Run the scenario in this process under one root span, so that everything it does in
-        this process is one trace (a coroutine function gets its own event loop)."""
+        this process is one trace (a coroutine function gets its own event loop).  A scenario may
+        return ``{name: text}``: outputs its page shows, recorded next to the trace."""
         with span(f"walkthrough {self.name}", attributes={ATTR_WALKTHROUGH: self.name}):
             if inspect.iscoroutinefunction(self.scenario):
                 return asyncio.run(self.scenario())
