@@ -58,6 +58,7 @@ class RemotingChannel(asyncio.BufferedProtocol):
         self._high_water = high_water_mark or _DEFAULT_HIGH_WATER
         self._close_waiter: asyncio.Future | None = None
         self._dropped = 0
+        self._broken: memoryview | None = None
         self._pending: list[bytes] = []
         self._flush_scheduled = False
         self._from_threads: collections.deque[RemotingCommand] = collections.deque()
@@ -76,13 +77,18 @@ class RemotingChannel(asyncio.BufferedProtocol):
         self.owner.on_channel_active(self)
 
     def get_buffer(self, sizehint: int) -> memoryview:
+        if self._broken is not None:  # a bad frame came: drain into scratch until closed
+            return self._broken
         return self.decoder.get_buffer(sizehint)
 
     def buffer_updated(self, nbytes: int) -> None:
+        if self._broken is not None:
+            return
         self.last_active = time.monotonic()
         try:
             commands = self.decoder.buffer_updated(nbytes)
         except RemotingCommandException as e:
+            self._broken = memoryview(bytearray(4096))
             self.owner.on_decode_error(self, e)
             return
         received = self.owner.process_message_received
