@@ -24,6 +24,7 @@ class FakeImpl:
         self.offset_store = RemoteBrokerOffsetStore(None, "cg")
         self.sent_back: list[tuple[int, int]] = []
         self.fail_send_back = fail_send_back
+        self.hooks: list = []
 
     def send_message_back(self, msg, delay_level, broker_name):
         if msg.queue_offset in self.fail_send_back:
@@ -32,6 +33,15 @@ class FakeImpl:
 
     def reset_retry_and_namespace(self, msgs):
         pass
+
+    def has_hook(self):
+        return bool(self.hooks)
+
+    def execute_hook_before(self, ctx):
+        self.hooks.append(("before", ctx.msg_list[0].queue_offset, ctx.status))
+
+    def execute_hook_after(self, ctx):
+        self.hooks.append(("after", ctx.success, ctx.status))
 
 
 @pytest.fixture
@@ -97,3 +107,21 @@ def test_offsets_never_move_back_when_batches_finish_out_of_order(setup):
     settle(service, pq, msgs[:2], ConsumeConcurrentlyStatus.CONSUME_SUCCESS)
     assert impl.offset_store.read_offset(MQ, ReadOffsetType.READ_FROM_MEMORY) == 14
     service.shutdown()
+
+
+def test_the_listener_runs_inside_the_consume_hooks_and_a_raise_means_later(setup):
+    impl, service, pq, msgs = setup()
+    impl.hooks.append("enabled")
+
+    class Boom:
+        def consume_message(self, msgs, ctx):
+            raise ValueError("listener bug")
+
+    service.message_listener = Boom()
+    service.start()
+    try:
+        ConsumeRequest(service, msgs[:1], pq, MQ).run()
+        assert impl.hooks[1:] == [("before", 10, None), ("after", False, "RECONSUME_LATER")]
+        assert impl.sent_back == [(10, 0)]  # sent back, not lost
+    finally:
+        service.shutdown()

@@ -86,6 +86,10 @@ class DefaultMQPushConsumer(ClientConfig):
         self.message_listener = as_listener(listener)
         self.default_mq_push_consumer_impl.register_message_listener(self.message_listener)
 
+    def register_consume_message_hook(self, hook: Any) -> None:
+        """A ``ConsumeMessageHook`` run around every listener call."""
+        self.default_mq_push_consumer_impl.register_consume_message_hook(hook)
+
     def suspend(self) -> None:
         self.default_mq_push_consumer_impl.suspend()
 

@@ -87,6 +87,32 @@ class _FunctionListenerConcurrently(MessageListenerConcurrently):
         return self.fn(msgs, context)
 
 
+@dataclass
+class ConsumeMessageContext:
+    """Java ``ConsumeMessageContext``: what a ``ConsumeMessageHook`` sees around a listener call."""
+
+    consumer_group: str
+    msg_list: list[Any]
+    mq: Any
+    success: bool = False
+    status: str | None = None
+    props: dict[str, str] | None = None
+    namespace: str | None = None
+
+
+class ConsumeMessageHook:
+    """Java ``ConsumeMessageHook``: runs before and after every listener call."""
+
+    def hook_name(self) -> str:
+        return type(self).__name__
+
+    def consume_message_before(self, context: ConsumeMessageContext) -> None:
+        pass
+
+    def consume_message_after(self, context: ConsumeMessageContext) -> None:
+        pass
+
+
 def as_listener(listener: Any) -> MessageListener:
     """A listener object, or a plain function taken as a concurrent listener."""
     if isinstance(listener, MessageListener):
@@ -96,6 +122,6 @@ def as_listener(listener: Any) -> MessageListener:
     raise TypeError("listener must be a MessageListenerConcurrently or a function (msgs, context)")
 
 
-__all__ = ["ConsumeConcurrentlyStatus", "ConsumeOrderlyStatus", "ConsumeReturnType",
+__all__ = ["ConsumeMessageContext", "ConsumeMessageHook", "ConsumeConcurrentlyStatus", "ConsumeOrderlyStatus", "ConsumeReturnType",
            "ConsumeConcurrentlyContext", "ConsumeOrderlyContext", "MessageListener",
            "MessageListenerConcurrently", "MessageListenerOrderly", "as_listener", "MAX_INT"]

@@ -15,7 +15,8 @@ from typing import Any, Sequence
 
 from rocketmq_ref.client.common.scheduled_executor import ScheduledExecutor
 from rocketmq_ref.client.consumer.listener import (ConsumeConcurrentlyContext,
-                                                   ConsumeConcurrentlyStatus)
+                                                   ConsumeConcurrentlyStatus,
+                                                   ConsumeMessageContext)
 from rocketmq_ref.common.message import MessageQueue
 from rocketmq_ref.common.message import message_const as mc
 from rocketmq_ref.common.protocol.heartbeat import MessageModel
@@ -200,6 +201,12 @@ class ConsumeRequest:
             attrs["messaging.rocketmq.message.tag"] = msg.tags or ""
             attrs["messaging.rocketmq.message.reconsume_times"] = msg.reconsume_times
             attrs["rocketmq_ref.queue_offset"] = msg.queue_offset
+        impl = service.default_mq_push_consumer_impl
+        hook_context = None
+        if impl.has_hook():
+            hook_context = ConsumeMessageContext(service.consumer_group, self.msgs, mq, props={},
+                                                 namespace=service.default_mq_push_consumer.namespace)
+            impl.execute_hook_before(hook_context)
         with messaging_span("process", mq.topic, SpanKind.CONSUMER,
                             java=f"{_JAVA}$ConsumeRequest#run", books=("A11.2.1", "B5.6.1"),
                             attributes=attrs, links=links) as s:
@@ -211,6 +218,10 @@ class ConsumeRequest:
                 record_error(s, e)
             if status is None:
                 status = ConsumeConcurrentlyStatus.RECONSUME_LATER
+            if hook_context is not None:
+                hook_context.status = status.name
+                hook_context.success = status is ConsumeConcurrentlyStatus.CONSUME_SUCCESS
+                impl.execute_hook_after(hook_context)
             if s.is_recording():
                 s.set_attribute("rocketmq_ref.consume_status", status.name)
         if not self.process_queue.is_dropped():

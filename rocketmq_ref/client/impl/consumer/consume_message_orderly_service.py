@@ -16,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Sequence
 
 from rocketmq_ref.client.common.scheduled_executor import ScheduledExecutor
-from rocketmq_ref.client.consumer.listener import ConsumeOrderlyContext, ConsumeOrderlyStatus
+from rocketmq_ref.client.consumer.listener import (ConsumeMessageContext, ConsumeOrderlyContext,
+                                                   ConsumeOrderlyStatus)
 from rocketmq_ref.client.impl.consumer.consume_message_concurrently_service import settle_span
 from rocketmq_ref.client.impl.consumer.mq_consumer_inner import build_retry_message
 from rocketmq_ref.client.impl.consumer.process_queue import REBALANCE_LOCK_INTERVAL
@@ -261,6 +262,12 @@ class ConsumeRequest:
                  "messaging.batch.message_count": len(msgs),
                  "rocketmq_ref.queue_offset": msgs[0].queue_offset}
         status = None
+        impl = service.default_mq_push_consumer_impl
+        hook_context = None
+        if impl.has_hook():
+            hook_context = ConsumeMessageContext(service.consumer_group, msgs, mq, props={},
+                                                 namespace=service.default_mq_push_consumer.namespace)
+            impl.execute_hook_before(hook_context)
         with messaging_span("process", mq.topic, SpanKind.CONSUMER,
                             java=f"{_JAVA}$ConsumeRequest#run", books=("B5.9.3",),
                             attributes=attrs, links=links) as s:
@@ -275,6 +282,11 @@ class ConsumeRequest:
                     record_error(s, e)
             if status is None:
                 status = ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT
+            if hook_context is not None:
+                hook_context.status = status.name
+                hook_context.success = status in (ConsumeOrderlyStatus.SUCCESS,
+                                                  ConsumeOrderlyStatus.COMMIT)
+                impl.execute_hook_after(hook_context)
             if s.is_recording():
                 s.set_attribute("rocketmq_ref.consume_status", status.name)
         return status

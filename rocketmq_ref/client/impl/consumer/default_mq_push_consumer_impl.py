@@ -64,6 +64,7 @@ class DefaultMQPushConsumerImpl(MQConsumerInner):
         self.queue_flow_control_times = 0
         self.queue_max_span_flow_control_times = 0
         self.consumer_start_timestamp = int(time.time() * 1000)
+        self.consume_message_hook_list: list[Any] = []
         self._lock = threading.Lock()
 
     # -- MQConsumerInner -----------------------------------------------------------------------------
@@ -325,6 +326,27 @@ class DefaultMQPushConsumerImpl(MQConsumerInner):
                 log.error("pullKernelImpl exception: %s", e)
                 record_error(s, e)
                 self.execute_pull_request_later(pull_request, delay_on_exception)
+
+    # -- consume hooks (Java ConsumeMessageHook) -----------------------------------------------------
+    def register_consume_message_hook(self, hook: Any) -> None:
+        self.consume_message_hook_list.append(hook)
+
+    def has_hook(self) -> bool:
+        return bool(self.consume_message_hook_list)
+
+    def execute_hook_before(self, context: Any) -> None:
+        for hook in self.consume_message_hook_list:
+            try:
+                hook.consume_message_before(context)
+            except Exception:  # noqa: BLE001
+                log.warning("consumeMessageHook %s executeHookBefore exception", hook, exc_info=True)
+
+    def execute_hook_after(self, context: Any) -> None:
+        for hook in self.consume_message_hook_list:
+            try:
+                hook.consume_message_after(context)
+            except Exception:  # noqa: BLE001
+                log.warning("consumeMessageHook %s executeHookAfter exception", hook, exc_info=True)
 
     def reset_retry_and_namespace(self, msgs: Any) -> None:
         """Messages consumed from ``%RETRY%group`` get their original topic back (RETRY_TOPIC);
