@@ -301,7 +301,9 @@ class MappedFile(ReferenceResource):
             assert self.write_buffer is not None
             try:
                 with memoryview(self.write_buffer) as wb:
-                    os.pwrite(self._fd, wb[last:write_pos], last)
+                    pos = last
+                    while pos < write_pos:  # a regular file may still take less than asked
+                        pos += os.pwrite(self._fd, wb[pos:write_pos], pos)
                 self._channel_written = True
                 self.committed_position = write_pos
             except OSError as e:
