@@ -1,12 +1,13 @@
 """Requests the broker sends to its clients over their own connections (Java
 ``broker.client.net.Broker2Client``; B5.5, B5.6.3): NOTIFY_CONSUMER_IDS_CHANGED, RESET_CONSUMER_CLIENT_OFFSET,
-relayed admin calls (GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY)."""
+relayed admin calls (GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY), CHECK_TRANSACTION_STATE (B8.4)."""
 from __future__ import annotations
 
 import logging
 from typing import Any
 
 from rocketmq_ref.broker.client.client_channel_info import parse_channel_remote_addr
+from rocketmq_ref.common.message import message_decoder
 from rocketmq_ref.common.message.message_queue import MessageQueue
 from rocketmq_ref.common.protocol.body.reset_offset_body import ResetOffsetBody
 from rocketmq_ref.common.protocol.header.notify_consumer_ids_changed_request_header import (
@@ -46,6 +47,16 @@ class Broker2Client:
                 self._server_of(channel).invoke_oneway(channel, request, 10)
             except Exception as e:
                 log.error("notifyConsumerIdsChanged exception. group=%s, error=%s", consumer_group, e)
+
+    def check_producer_transaction_state(self, group: str, channel: Any, request_header: Any, message_ext: Any) -> None:
+        """CHECK_TRANSACTION_STATE (oneway), body = the half message re-encoded (B8.4)."""
+        request = RemotingCommand.create_request_command(RequestCode.CHECK_TRANSACTION_STATE, request_header)
+        request.body = message_decoder.encode(message_ext, False)
+        try:
+            self._server_of(channel).invoke_oneway(channel, request, 10)
+        except Exception as e:
+            log.error("Check transaction failed because invoke producer exception. group=%s, msgId=%s, error=%s",
+                      group, message_ext.msg_id, e)
 
     def call_client(self, channel: Any, request: RemotingCommand) -> RemotingCommand:
         return self._server_of(channel).invoke_sync(channel, request, CALL_CLIENT_TIMEOUT_MS)
