@@ -32,12 +32,19 @@ from rocketmq_ref.broker.out.broker_outer_api import BrokerOuterAPI
 from rocketmq_ref.broker.processor.admin_broker_processor import AdminBrokerProcessor
 from rocketmq_ref.broker.processor.client_manage_processor import ClientManageProcessor
 from rocketmq_ref.broker.processor.consumer_manage_processor import ConsumerManageProcessor
+from rocketmq_ref.broker.processor.end_transaction_processor import EndTransactionProcessor
 from rocketmq_ref.broker.processor.pull_message_processor import PullMessageProcessor
 from rocketmq_ref.broker.processor.query_message_processor import QueryMessageProcessor
 from rocketmq_ref.broker.processor.send_message_processor import SendMessageProcessor
 from rocketmq_ref.broker.stats.broker_stats_manager import BrokerStats, BrokerStatsManager
 from rocketmq_ref.broker.subscription.subscription_group_manager import SubscriptionGroupManager
 from rocketmq_ref.broker.topic.topic_config_manager import TopicConfigManager
+from rocketmq_ref.broker.transaction.queue.default_transactional_message_check_listener import (
+    DefaultTransactionalMessageCheckListener)
+from rocketmq_ref.broker.transaction.queue.transactional_message_bridge import TransactionalMessageBridge
+from rocketmq_ref.broker.transaction.queue.transactional_message_service_impl import (
+    TransactionalMessageServiceImpl)
+from rocketmq_ref.broker.transaction.transactional_message_check_service import TransactionalMessageCheckService
 from rocketmq_ref.common.broker_config import BrokerConfig
 from rocketmq_ref.common.data_version import DataVersion
 from rocketmq_ref.common.perm_name import PermName
@@ -48,6 +55,7 @@ from rocketmq_ref.common.topic_config import TopicConfig
 from rocketmq_ref.common.tracing import span
 from rocketmq_ref.remoting.netty.configs import NettyClientConfig, NettyServerConfig
 from rocketmq_ref.remoting.netty.remoting_server import NettyRemotingServer
+from rocketmq_ref.store.config.broker_role import BrokerRole
 from rocketmq_ref.store.config.message_store_config import MessageStoreConfig
 from rocketmq_ref.store.default_message_store import DefaultMessageStore
 
@@ -140,6 +148,10 @@ class BrokerController:
         self.client_manage_executor: BrokerFixedThreadPoolExecutor = None  # type: ignore[assignment]
         self.heartbeat_executor: BrokerFixedThreadPoolExecutor = None  # type: ignore[assignment]
         self.consumer_manage_executor: BrokerFixedThreadPoolExecutor = None  # type: ignore[assignment]
+        self.end_transaction_executor: BrokerFixedThreadPoolExecutor = None  # type: ignore[assignment]
+        self.transactional_message_service: TransactionalMessageServiceImpl | None = None
+        self.transactional_message_check_listener: DefaultTransactionalMessageCheckListener | None = None
+        self.transactional_message_check_service: TransactionalMessageCheckService | None = None
         self._register_executor = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="BrokerRegisterThread")
         self._register_lock = threading.Lock()
@@ -186,6 +198,7 @@ class BrokerController:
                                                    "listen_port": self.netty_server_config.listen_port - 2})
                 self.fast_remoting_server = NettyRemotingServer(fast_config, self.client_housekeeping_service,
                                                                 name="BrokerFastServer")
+            self.initial_transaction()
             self.register_processor()
             self._schedule_tasks()
             self.update_namesrv_address()
@@ -208,6 +221,16 @@ class BrokerController:
         self.consumer_manage_executor = BrokerFixedThreadPoolExecutor(
             c.consumer_manage_thread_pool_nums, c.consumer_manager_thread_pool_queue_capacity,
             "ConsumerManageThread_")
+        self.end_transaction_executor = BrokerFixedThreadPoolExecutor(
+            c.end_transaction_thread_pool_nums, c.end_transaction_pool_queue_capacity, "EndTransactionThread_")
+
+    def initial_transaction(self) -> None:
+        """Java ``initialTransaction`` (B8): the half/op-queue service, its check-back listener and the
+        check thread (started on a master only)."""
+        self.transactional_message_service = TransactionalMessageServiceImpl(
+            TransactionalMessageBridge(self, self.message_store))
+        self.transactional_message_check_listener = DefaultTransactionalMessageCheckListener(self)
+        self.transactional_message_check_service = TransactionalMessageCheckService(self)
 
     def register_processor(self) -> None:
         """Java ``registerProcessor``: the same table on both servers, except PULL_MESSAGE (main only)."""
@@ -230,6 +253,7 @@ class BrokerController:
             (rc.GET_CONSUMER_LIST_BY_GROUP, consumer, self.consumer_manage_executor),
             (rc.UPDATE_CONSUMER_OFFSET, consumer, self.consumer_manage_executor),
             (rc.QUERY_CONSUMER_OFFSET, consumer, self.consumer_manage_executor),
+            (rc.END_TRANSACTION, EndTransactionProcessor(self), self.end_transaction_executor),
         ]
         for server in (self.remoting_server, self.fast_remoting_server):
             if server is None:
@@ -290,6 +314,8 @@ class BrokerController:
             self.client_housekeeping_service.start()
             self.broker_fast_failure.start()
             self.scheduled_service.start()
+            if self.message_store_config.broker_role is not BrokerRole.SLAVE:  # startProcessorByHa
+                self.transactional_message_check_service.start()
             self._started = True
             self.do_register_broker_all_now(True, False, True)
 
@@ -299,6 +325,9 @@ class BrokerController:
         self._shutdown = True
         with span("BrokerController.shutdown", java=_JAVA + "#shutdown", books=("A2.1",)):
             self.scheduled_service.shutdown()
+            if self.transactional_message_check_service is not None:
+                self.transactional_message_check_service.shutdown()
+                self.transactional_message_check_listener.shut_down()
             self.broker_fast_failure.shutdown()
             self.client_housekeeping_service.shutdown()
             self.pull_request_hold_service.shutdown()
@@ -313,7 +342,7 @@ class BrokerController:
                         log.exception("remoting server shutdown failed")
             for executor in (self.send_message_executor, self.pull_message_executor, self.query_message_executor,
                              self.admin_broker_executor, self.client_manage_executor, self.heartbeat_executor,
-                             self.consumer_manage_executor):
+                             self.consumer_manage_executor, self.end_transaction_executor):
                 if executor is not None:
                     executor.shutdown(wait=True, cancel_futures=True)
             self.consumer_offset_manager.persist()
