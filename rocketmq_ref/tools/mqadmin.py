@@ -15,8 +15,8 @@ import os
 import sys
 from typing import Any, TextIO
 
-from rocketmq_ref.tools.command import (broker, cluster, connection, consumer, message, namesrv,
-                                        offset, stats, topic)
+from rocketmq_ref.tools.command import (broker, cluster, connection, consumer, export, message,
+                                        namesrv, offset, stats, topic)
 from rocketmq_ref.tools.command.sub_command import ParseException, SubCommand, SubCommandException
 
 log = logging.getLogger("rocketmq_ref.tools")
@@ -28,18 +28,20 @@ JAVA_ORDER = [
     "TopicRouteSubCommand", "TopicStatusSubCommand", "TopicClusterSubCommand",
     "BrokerStatusSubCommand", "QueryMsgByIdSubCommand", "QueryMsgByKeySubCommand",
     "QueryMsgByUniqueKeySubCommand", "QueryMsgByOffsetSubCommand", "PrintMessageSubCommand",
+    "PrintMessageByQueueCommand", "SendMsgStatusCommand",
     "ProducerConnectionSubCommand", "ConsumerConnectionSubCommand", "ConsumerProgressSubCommand",
     "ConsumerStatusSubCommand", "CloneGroupOffsetCommand", "ClusterListSubCommand",
     "TopicListSubCommand", "UpdateKvConfigCommand", "DeleteKvConfigCommand",
     "WipeWritePermSubCommand", "AddWritePermSubCommand", "ResetOffsetByTimeCommand",
     "SkipAccumulationSubCommand", "UpdateOrderConfCommand", "CleanExpiredCQSubCommand",
-    "StatsAllSubCommand", "AllocateMQSubCommand", "CheckMsgSendRTCommand",
+    "StatsAllSubCommand", "AllocateMQSubCommand", "CheckMsgSendRTCommand", "CLusterSendMsgRTCommand",
     "GetNamesrvConfigCommand", "UpdateNamesrvConfigCommand", "GetBrokerConfigCommand",
     "GetConsumerConfigSubCommand", "SendMessageCommand", "ConsumeMessageCommand",
+    "ExportMetadataCommand", "ExportConfigsCommand",
     "ResetOffsetByTimeOldCommand", "DecodeMessageIdCommand",
 ]
-_ALL = {cls.__name__: cls for module in (topic, consumer, broker, cluster, connection, message,
-                                          namesrv, offset, stats) for cls in module.COMMANDS}
+_ALL = {cls.__name__: cls for module in (topic, consumer, broker, cluster, connection, export,
+                                          message, namesrv, offset, stats) for cls in module.COMMANDS}
 COMMAND_CLASSES: list[type[SubCommand]] = [_ALL[name] for name in JAVA_ORDER]
 if len(COMMAND_CLASSES) != len(_ALL):  # a command module's COMMANDS entry missing from the order
     raise RuntimeError(f"mqadmin: commands not listed: {sorted(set(_ALL) - set(JAVA_ORDER))}")

@@ -64,6 +64,7 @@ def test_latency_histogram_percentiles():
 
 
 def test_producer_prints_settings_and_a_complete_line(ns, capsys):
+    create_topic(ns, "BenchSync")
     assert producer.run(["-n", ns, "-t", "BenchSync", "-w", "2", "-q", "101", "-s", "64"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("topic: BenchSync threadCount: 2 messageSize: 64 keyEnable: false "
@@ -87,6 +88,7 @@ def mqadmin_rows(ns: str, topic: str) -> dict[int, int]:
 
 
 def test_async_producer_with_keys_tags_and_properties(ns, capsys):
+    create_topic(ns, "BenchAsync")
     assert producer.run(["-n", ns, "-t", "BenchAsync", "-y", "true", "-q", "60", "-k", "true",
                          "-l", "3", "-p", "40"]) == 0
     out = capsys.readouterr().out
@@ -96,6 +98,7 @@ def test_async_producer_with_keys_tags_and_properties(ns, capsys):
 
 
 def test_batch_producer_counts_messages_and_requests(ns, capsys):
+    create_topic(ns, "BenchBatch")
     assert batch_producer.run(["-n", ns, "-t", "BenchBatch", "-w", "2", "-b", "4", "-q", "40"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("topic: BenchBatch threadCount: 2 messageSize: 128 batchSize: 4 ")
@@ -103,7 +106,7 @@ def test_batch_producer_counts_messages_and_requests(ns, capsys):
                   rf"\d+ Average RT\(ms\):{FLOAT} Average Message RT\(ms\):{FLOAT} Send Failed: (\d+) "
                   rf"Send Message Failed: (\d+) p50 RT\(ms\):{FLOAT} p99 RT\(ms\):{FLOAT}$", out, re.M)
     assert m, out
-    assert (int(m.group(1)), int(m.group(4)), int(m.group(5))) == (40, 0, 0)
+    assert (int(m.group(1)), int(m.group(4)), int(m.group(5))) == (40, 0, 0), out
     assert int(m.group(3)) >= int(m.group(2))  # messages per second >= batches per second
     assert sum(mqadmin_rows(ns, "BenchBatch").values()) == 40
 

@@ -216,6 +216,35 @@ class DefaultMQAdminExt(ClientConfig):
         wrapper = SubscriptionGroupWrapper.from_json(bytes(response.body or b"{}"))
         return wrapper.subscription_group_table.get(group)
 
+    def get_user_topic_config(self, addr: str, special_topic: bool) -> Any:
+        """The broker's topics without its system topics (and without retry/DLQ topics unless
+        ``special_topic``) — Java ``getUserTopicConfig``."""
+        from rocketmq_ref.common.protocol.body.topic_config_serialize_wrapper import \
+            TopicConfigSerializeWrapper
+
+        response = self._broker(addr, RequestCode.GET_ALL_TOPIC_CONFIG)
+        wrapper = TopicConfigSerializeWrapper.from_json(bytes(response.body or b"{}"))
+        system = self._broker(addr, RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER)
+        system_topics = TopicList.from_json(bytes(system.body or b"{}")).topic_list
+        prefixes = (mixall.RETRY_GROUP_TOPIC_PREFIX, mixall.DLQ_GROUP_TOPIC_PREFIX)
+        wrapper.topic_config_table = {
+            name: tc for name, tc in wrapper.topic_config_table.items()
+            if name not in system_topics and (special_topic or not name.startswith(prefixes))}
+        return wrapper
+
+    def get_user_subscription_group(self, addr: str) -> Any:
+        """The broker's subscription groups without the system groups (Java
+        ``getUserSubscriptionGroup``)."""
+        from rocketmq_ref.common.protocol.body.subscription_group_wrapper import \
+            SubscriptionGroupWrapper
+
+        response = self._broker(addr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG)
+        wrapper = SubscriptionGroupWrapper.from_json(bytes(response.body or b"{}"))
+        wrapper.subscription_group_table = {
+            name: c for name, c in wrapper.subscription_group_table.items()
+            if not mixall.is_sys_consumer_group(name)}
+        return wrapper
+
     def update_consume_offset(self, addr: str, group: str, mq: MessageQueue, offset: int) -> None:
         self._api.update_consumer_offset(addr, topic=mq.topic, consumer_group=group,
                                          queue_id=mq.queue_id, commit_offset=offset,

@@ -1,12 +1,12 @@
-"""Broker commands: brokerStatus, getBrokerConfig, updateBrokerConfig, cleanExpiredCQ
-(Java ``tools.command.broker.*``; books A2.4, A8.4.1, B9.7.2)."""
+"""Broker commands: brokerStatus, getBrokerConfig, updateBrokerConfig, cleanExpiredCQ,
+sendMsgStatus (Java ``tools.command.broker.*``; books A2.4, A8.4.1, B9.7.2)."""
 from __future__ import annotations
 
 from typing import Any, Callable, TextIO
 
 from rocketmq_ref.tools.command import command_util
 from rocketmq_ref.tools.command.sub_command import (CommandLine, Option, OptionGroup, SubCommand,
-                                                    SubCommandException)
+                                                    SubCommandException, java_int)
 
 AdminFactory = Callable[[], Any]
 
@@ -119,5 +119,41 @@ class CleanExpiredCQSubCommand(SubCommand):
         out.write("success" if result else "false")
 
 
+class SendMsgStatusCommand(SubCommand):
+    """Java ``SendMsgStatusCommand``: messages to the topic named after the broker (every broker
+    serves one), with the RT of each send."""
+
+    name = "sendMsgStatus"
+    desc = "send msg to broker."
+
+    def build_command_line_options(self) -> list:
+        return [Option("b", "brokerName", True, "Broker Name", required=True),
+                Option("s", "messageSize", True, "Message Size, Default: 128"),
+                Option("c", "count", True, "send message count, Default: 50")]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        import time
+
+        from rocketmq_ref.client.producer import DefaultMQProducer
+        from rocketmq_ref.common.message import Message
+
+        broker_name = cl.get_option_value("b")
+        size = java_int(cl.get_option_value("s", "128"), "s")
+        count = java_int(cl.get_option_value("c", "50"), "c")
+        body = ("hello jodie" * (size // 11 + (1 if size % 11 else 0))).encode()
+        producer = DefaultMQProducer("PID_SMSC")
+        producer.set_namesrv_addr(admin_factory().namesrv_addr)
+        producer.instance_name = str(int(time.time() * 1000))
+        producer.start()
+        try:
+            producer.send(Message(broker_name, b"hello jodie" * 2))  # warm-up, as in Java
+            for _ in range(count):
+                begin = time.monotonic()
+                result = producer.send(Message(broker_name, body))
+                out.write(f"rt={int((time.monotonic() - begin) * 1000)}ms, SendResult={result}\n")
+        finally:
+            producer.shutdown()
+
+
 COMMANDS = [BrokerStatusSubCommand, GetBrokerConfigCommand, UpdateBrokerConfigSubCommand,
-            CleanExpiredCQSubCommand]
+            CleanExpiredCQSubCommand, SendMsgStatusCommand]

@@ -1,5 +1,5 @@
-"""Cluster commands: clusterList (Java ``tools.command.cluster.ClusterListSubCommand``;
-books A2.4, B9.7.2)."""
+"""Cluster commands: clusterList, clusterRT (Java ``tools.command.cluster.*``; books A2.4,
+B9.7.2)."""
 from __future__ import annotations
 
 import time
@@ -93,4 +93,71 @@ class ClusterListSubCommand(SubCommand):
                                          f"{hour:2.2f}", f"{space:.4f}"))
 
 
-COMMANDS = [ClusterListSubCommand]
+class CLusterSendMsgRTCommand(SubCommand):
+    """Java ``CLusterSendMsgRTCommand``: the average send RT to each broker of each cluster, round
+    after round every ``-i`` seconds until interrupted."""
+
+    name = "clusterRT"
+    desc = "List All clusters Message Send RT"
+
+    def build_command_line_options(self) -> list:
+        return [Option("a", "amount", True, "message amount | default 100"),
+                Option("s", "size", True, "message size | default 128 Byte"),
+                Option("c", "cluster", True, "cluster name | default display all cluster"),
+                Option("p", "print log", True, "print as tlog | default false"),
+                Option("m", "machine room", True, "machine room name | default noname"),
+                Option("i", "interval", True, "print interval | default 10 seconds")]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        from rocketmq_ref.client.producer import DefaultMQProducer
+        from rocketmq_ref.common.message import Message
+
+        amount = java_int(cl.get_option_value("a", "100"), "a")
+        size = java_int(cl.get_option_value("s", "128"), "s")
+        interval = java_int(cl.get_option_value("i", "10"), "i")
+        tlog = cl.get_option_value("p", "false").lower() == "true"
+        room = cl.get_option_value("m", "noname")
+        admin = admin_factory()
+        table = admin.examine_broker_cluster_info().cluster_addr_table
+        clusters = [cl.get_option_value("c")] if cl.has_option("c") else sorted(table)
+        producer = DefaultMQProducer(str(int(time.time() * 1000)))
+        producer.set_namesrv_addr(admin.namesrv_addr)
+        producer.start()
+        try:
+            if not tlog:
+                out.write(f"{'#Cluster Name':<24}  {'#Broker Name':<24}  {'#RT':<4}  "
+                          f"{'#successCount':<8}  {'#failCount':<8}\n")
+            while True:
+                for cluster in clusters:
+                    if cluster not in table:
+                        out.write(f"cluster [{cluster}] not exist")
+                        break
+                    for broker_name in sorted(table[cluster]):
+                        rt, ok, failed = self._probe(producer, Message(broker_name, b"a" * size), amount)
+                        if tlog:
+                            now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(time.time() + 8 * 3600))
+                            out.write(f"{now}|{room}|{cluster}|{broker_name}|{round(rt)}\n")
+                        else:
+                            out.write(f"{cluster:<24}  {broker_name:<24}  {rt:<8.2f}  {ok:<16}  "
+                                      f"{failed:<16}\n")
+                out.flush()
+                time.sleep(interval)
+        finally:
+            producer.shutdown()
+
+    @staticmethod
+    def _probe(producer: Any, msg: Any, amount: int) -> tuple[float, int, int]:
+        elapsed, ok, failed = 0.0, 0, 0
+        for i in range(amount):
+            start = time.monotonic()
+            try:
+                producer.send(msg)
+                ok += 1
+            except Exception:  # noqa: BLE001 - counted, like Java
+                failed += 1
+            if i != 0:  # the first send opens the connection
+                elapsed += (time.monotonic() - start) * 1000
+        return elapsed / max(amount - 1, 1), ok, failed
+
+
+COMMANDS = [ClusterListSubCommand, CLusterSendMsgRTCommand]

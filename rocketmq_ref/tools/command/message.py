@@ -1,5 +1,5 @@
 """Message commands: queryMsgById, queryMsgByKey, queryMsgByUniqueKey, queryMsgByOffset, printMsg,
-sendMessage, consumeMessage, DecodeMessageId, checkMsgSendRT (Java ``tools.command.message.*``; books A2.4, A8.4.1, B9.7.2)."""
+sendMessage, consumeMessage, DecodeMessageId, checkMsgSendRT, printMsgByQueue (Java ``tools.command.message.*``; books A2.4, A8.4.1, B9.7.2)."""
 from __future__ import annotations
 
 import datetime
@@ -440,4 +440,57 @@ class CheckMsgSendRTCommand(SubCommand):
         out.write(f"Avg RT: {elapsed / max(amount - 1, 1):.2f}\n")
 
 
-COMMANDS += [DecodeMessageIdCommand, CheckMsgSendRTCommand]
+class PrintMessageByQueueCommand(SubCommand):
+    name = "printMsgByQueue"
+    desc = "Print Message Detail"
+
+    def build_command_line_options(self) -> list:
+        return [Option("t", "topic", True, "topic name", required=True),
+                Option("a", "brokerName ", True, "broker name", required=True),
+                Option("i", "queueId ", True, "queue id", required=True),
+                Option("c", "charsetName ", True, "CharsetName(eg: UTF-8,GBK)"),
+                Option("s", "subExpression ", True, "Subscribe Expression(eg: TagA || TagB)"),
+                Option("b", "beginTimestamp ", True,
+                       "Begin timestamp[currentTimeMillis|yyyy-MM-dd#HH:mm:ss:SSS]"),
+                Option("e", "endTimestamp ", True,
+                       "End timestamp[currentTimeMillis|yyyy-MM-dd#HH:mm:ss:SSS]"),
+                Option("p", "print msg", True, "print msg. eg: true | false(default)"),
+                Option("d", "printBody ", True, "print body. eg: true | false(default)"),
+                Option("f", "calculate", True, "calculate by tag. eg: true | false(default)")]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        charset = cl.get_option_value("c", "UTF-8")
+        print_msg_ = cl.get_option_value("p", "false").lower() == "true"
+        print_body = cl.get_option_value("d", "false").lower() == "true"
+        by_tag = cl.get_option_value("f", "false").lower() == "true"
+        mq = MessageQueue(cl.get_option_value("t"), cl.get_option_value("a"),
+                          java_int(cl.get_option_value("i"), "i"))
+        admin = admin_factory()
+        begin = admin.min_offset(mq)
+        end = admin.max_offset(mq)
+        if cl.has_option("b"):
+            begin = admin.search_offset(mq, timestamp_format(cl.get_option_value("b")))
+        if cl.has_option("e"):
+            end = admin.search_offset(mq, timestamp_format(cl.get_option_value("e")))
+        tags: dict[str, int] = {}
+        consumer = _pull_consumer(admin)
+        consumer.start()
+        try:
+            offset = begin
+            while offset < end:
+                result = consumer.pull(mq, cl.get_option_value("s", "*"), offset, 32)
+                offset = result.next_begin_offset
+                if result.pull_status is not PullStatus.FOUND:
+                    break
+                for msg in result.msg_found_list:
+                    if by_tag and msg.tags:
+                        tags[msg.tags] = tags.get(msg.tags, 0) + 1
+                if print_msg_:
+                    print_message(result.msg_found_list, charset, print_body, out)
+        finally:
+            consumer.shutdown()
+        for tag, count in sorted(tags.items(), key=lambda t: -t[1]):
+            out.write(f"Tag: {tag:<30} Count: {count}\n")
+
+
+COMMANDS += [DecodeMessageIdCommand, CheckMsgSendRTCommand, PrintMessageByQueueCommand]
