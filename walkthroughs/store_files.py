@@ -40,7 +40,7 @@ def fill_store(root: Path) -> None:
                                         born_timestamp=int(time.time() * 1000))
             result = store.put_message(msg)
             assert result.put_message_status is PutMessageStatus.PUT_OK, result
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while store.dispatch_behind_bytes() > 0:
             assert time.monotonic() < deadline, "dispatch did not catch up"
             time.sleep(0.005)

@@ -29,7 +29,7 @@ def message(body: bytes, key: str) -> MessageExtBrokerInner:
                                  born_timestamp=int(time.time() * 1000))
 
 
-def wait_until(condition, what: str, timeout: float = 10.0) -> None:
+def wait_until(condition, what: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

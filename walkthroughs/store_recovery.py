@@ -53,7 +53,7 @@ def open_store(root: Path) -> DefaultMessageStore:
 
 
 def wait_dispatched(store: DefaultMessageStore) -> None:
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while store.dispatch_behind_bytes() > 0:
         assert time.monotonic() < deadline, "dispatch did not catch up"
         time.sleep(0.005)
