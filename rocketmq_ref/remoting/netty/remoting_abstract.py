@@ -51,6 +51,7 @@ log = logging.getLogger("rocketmq_ref.remoting")
 BOOKS = ("A4.3.1", "A13.4.1")
 _JAVA = "org.apache.rocketmq.remoting.netty.NettyRemotingAbstract#"
 _get_running_loop = events._get_running_loop
+_get_ident = threading.get_ident
 
 ProcessorPair = tuple[Any, Executor, bool]  # processor, executor, runs on the loop
 
@@ -176,6 +177,7 @@ class NettyRemotingAbstract:
         self.scan_interval = 1.0
         #: how long shutdown waits for processors still running on the public executor
         self.shutdown_join_seconds = 5.0
+        self._loop_thread_id: int | None = None
 
     # ------------------------------------------------------------------ lifecycle helpers
     def _start_loop(self) -> None:
@@ -187,9 +189,17 @@ class NettyRemotingAbstract:
         else:
             self.loop = self._given_loop
 
+    def in_loop_thread(self) -> bool:
+        """True on the thread running our loop (a thread-id compare: Python 3.11's
+        ``get_running_loop`` makes a ``getpid`` system call each time)."""
+        tid = self._loop_thread_id
+        if tid is None:
+            return _get_running_loop() is self.loop
+        return tid == _get_ident()
+
     def _run_blocking(self, coro_fn: Callable[[], Any], timeout: float | None = None) -> Any:
         """Run ``coro_fn()`` on the loop and wait for it (from any thread but the loop's)."""
-        if _get_running_loop() is self.loop:
+        if self.in_loop_thread():
             raise RuntimeError(f"{self.name}: this blocking call cannot run on its own event loop; "
                                "await the *_async variant instead")
         return asyncio.run_coroutine_threadsafe(coro_fn(), self.loop).result(timeout)
@@ -197,6 +207,7 @@ class NettyRemotingAbstract:
     def _start_services(self) -> None:
         """On the loop: the sweeper task and the event executor."""
         self._running = True
+        self._loop_thread_id = _get_ident()
         if self.netty_event_executor is not None:
             self.netty_event_executor.start()
         self._sweeper = self.loop.create_task(self._sweep(), name=f"{self.name}ScanResponseTable")
@@ -611,7 +622,7 @@ class NettyRemotingAbstract:
         raise exc
 
     def _check_not_loop(self, what: str) -> None:
-        if _get_running_loop() is self.loop:
+        if self.in_loop_thread():
             raise RuntimeError(f"{what} blocks and cannot run on the remoting event loop; "
                                "await invoke(...) instead")
 
@@ -619,7 +630,7 @@ class NettyRemotingAbstract:
                  limit_name: str) -> SemaphoreReleaseOnlyOnce:
         """Java's ``tryAcquire(timeout)``: blocks a non-loop thread up to the timeout; on the loop
         only an immediate permit counts."""
-        if _get_running_loop() is self.loop or timeout_ms <= 0:
+        if self.in_loop_thread() or timeout_ms <= 0:
             ok = semaphore.acquire(blocking=False)
         else:
             ok = semaphore.acquire(timeout=timeout_ms / 1000.0)
@@ -693,7 +704,7 @@ class NettyRemotingAbstract:
         """Send and return; ``callback(response_future)`` runs on the callback executor."""
         once = self._acquire(self.semaphore_async, timeout_ms, "invokeAsyncImpl", "async")
         coro = self._invoke_with_callback(target, request, timeout_ms, callback, once, after)
-        if _get_running_loop() is self.loop:
+        if self.in_loop_thread():
             self.loop.create_task(coro)
         else:  # the task runs in the caller's context, so its span is a child of the caller's
             self.loop.call_soon_threadsafe(self.loop.create_task, coro,
@@ -725,7 +736,7 @@ class NettyRemotingAbstract:
             self._call_in_loop(self._send_to_target, target, request, rf)
 
     def _call_in_loop(self, fn: Callable[..., Any], *args: Any) -> None:
-        if _get_running_loop() is self.loop:
+        if self.in_loop_thread():
             fn(*args)
         else:
             self.loop.call_soon_threadsafe(fn, *args)

@@ -18,7 +18,6 @@ import asyncio
 import collections
 import logging
 import time
-from asyncio import events
 from typing import TYPE_CHECKING, Any, Callable
 
 from rocketmq_ref.common.tracing import record_error
@@ -38,7 +37,6 @@ log = logging.getLogger("rocketmq_ref.remoting")
 
 _JOIN_BELOW = 64 * 1024  # bodies smaller than this are joined to the header: one send() call
 _DEFAULT_HIGH_WATER = 64 * 1024 * 1024
-_get_running_loop = events._get_running_loop
 
 
 class RemotingChannel(asyncio.BufferedProtocol):
@@ -59,6 +57,7 @@ class RemotingChannel(asyncio.BufferedProtocol):
         self._close_waiter: asyncio.Future | None = None
         self._dropped = 0
         self._broken: memoryview | None = None
+        self._in_read_burst = False
         self._pending: list[bytes] = []
         self._flush_scheduled = False
         self._from_threads: collections.deque[RemotingCommand] = collections.deque()
@@ -92,8 +91,19 @@ class RemotingChannel(asyncio.BufferedProtocol):
             self.owner.on_decode_error(self, e)
             return
         received = self.owner.process_message_received
-        for cmd in commands:
-            received(self, cmd)
+        if len(commands) == 1:
+            received(self, commands[0])
+            return
+        # a burst: answers written while it is being handled go out together at its end (Netty's
+        # flush consolidation: flush on read complete)
+        self._in_read_burst = True
+        try:
+            for cmd in commands:
+                received(self, cmd)
+        finally:
+            self._in_read_burst = False
+            if self._pending:
+                self._flush()
 
     def eof_received(self) -> bool:
         return False  # close the transport
@@ -161,13 +171,13 @@ class RemotingChannel(asyncio.BufferedProtocol):
 
     # ------------------------------------------------------------------ any thread
     def in_loop(self) -> bool:
-        return _get_running_loop() is self.loop
+        return self.owner.in_loop_thread()
 
     def write_and_flush(self, cmd: "RemotingCommand") -> None:
         """Write from any thread; a closed channel drops the command (logged once).  Commands from
         other threads are handed over in batches: one loop wake-up for many responses."""
-        if _get_running_loop() is self.loop:
-            self._write_logged(cmd, self.inflight_requests > 1)
+        if self.owner.in_loop_thread():
+            self._write_logged(cmd, self._in_read_burst or self.inflight_requests > 1)
         else:
             self._from_threads.append(cmd)
             if not self._drain_scheduled:
@@ -199,7 +209,7 @@ class RemotingChannel(asyncio.BufferedProtocol):
 
     def close(self) -> None:
         """Close from any thread (Java ``RemotingUtil.closeChannel``)."""
-        if _get_running_loop() is self.loop:
+        if self.owner.in_loop_thread():
             if self.transport is not None and not self.transport.is_closing():
                 self.transport.close()
         elif not self.loop.is_closed():

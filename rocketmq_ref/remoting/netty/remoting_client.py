@@ -252,7 +252,7 @@ class NettyRemotingClient(NettyRemotingAbstract):
         hooks = self.rpc_hooks
         if hooks:
             self.do_before_rpc_hooks(addr, request)
-        if asyncio.get_running_loop() is self.loop:
+        if self.in_loop_thread():
             response, rf = await self._invoke(addr, request, timeout_ms)
         else:  # another loop: run the round trip on ours, in the caller's context
             response, rf = await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(
