@@ -63,6 +63,25 @@ def test_latency_histogram_percentiles():
     assert h.count == 101 and h.max_ms == 10**9
 
 
+def test_reporter_prints_a_window_line_each_period_and_a_complete_line(capsys):
+    stats = producer.StatsBenchmarkProducer()
+    reporter = producer.Reporter(stats.create_snapshot, producer.producer_line(stats), period_s=1)
+    reporter.start()
+    for _ in range(50):
+        stats.success(time.monotonic() - 0.002)
+    time.sleep(2.3)
+    for _ in range(10):
+        stats.failed(response=True)
+    reporter.stop(complete=True)
+    lines = capsys.readouterr().out.splitlines()
+    periodic = [line for line in lines if line.startswith("Current Time: ")]
+    assert len(periodic) >= 1 and lines[-1].startswith("[Complete] Send Total: 50 Send TPS: ")
+    assert re.fullmatch(rf"Current Time: \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d,\d{{3}} Send TPS: \d+ Max RT\(ms\): "
+                        rf"\d+ Average RT\(ms\):{FLOAT} Send Failed: 0 Response Failed: 0 "
+                        rf"p50 RT\(ms\):{FLOAT} p99 RT\(ms\):{FLOAT}", periodic[0])
+    assert " Send Failed: 0 Response Failed: 10 p50 RT(ms): " in lines[-1]
+
+
 def test_producer_prints_settings_and_a_complete_line(ns, capsys):
     create_topic(ns, "BenchSync")
     assert producer.run(["-n", ns, "-t", "BenchSync", "-w", "2", "-q", "101", "-s", "64"]) == 0

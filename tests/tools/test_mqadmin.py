@@ -369,7 +369,8 @@ def wait_offsets_committed(ns: str, topic: str, group: str, timeout_s: float = 3
             ends = admin.examine_topic_stats(topic).offset_table
             committed = {}
             for bd in route.broker_datas:
-                response = admin._broker(bd.select_broker_addr(), RequestCode.GET_ALL_CONSUMER_OFFSET)
+                response = admin.mq_client_instance.mq_client_api_impl.invoke_broker(
+                    bd.select_broker_addr(), RequestCode.GET_ALL_CONSUMER_OFFSET)
                 table = fastjson.loads(bytes(response.body))["offsetTable"].get(f"{topic}@{group}", {})
                 committed.update({(bd.broker_name, int(q)): int(o) for q, o in table.items()})
             if committed == {(mq.broker_name, mq.queue_id): to.max_offset for mq, to in ends.items()}:
@@ -576,3 +577,13 @@ def test_send_msg_status_and_cluster_rt(ns):
             proc.kill()
             proc.wait()
     assert proc.returncode == 130 and "Traceback" not in err
+
+
+def test_admin_calls_are_traced_with_their_java_twin(ns, topic, spans):
+    ok("topicStatus", "-n", ns, "-t", topic)
+    by_name = {s.name: s for s in spans.get_finished_spans()}
+    route = by_name["DefaultMQAdminExt.examine_topic_route_info"]
+    assert route.attributes["rocketmq_ref.java.method"] == \
+        "org.apache.rocketmq.tools.admin.DefaultMQAdminExtImpl#examineTopicRouteInfo"
+    assert "A2.4" in route.attributes["rocketmq_ref.book.sections"]
+    assert route.attributes["code.file.path"] == "rocketmq_ref/tools/admin/default_mq_admin_ext.py"

@@ -88,11 +88,11 @@ class Reporter:
     """The timer threads of the Java tools: a snapshot every second, a line every 10 s."""
 
     def __init__(self, snapshot: Callable[[], tuple], line: Callable[[list[tuple], bool], str],
-                 period_s: float = 10.0) -> None:
+                 period_s: int = 10) -> None:
         self.snapshot = snapshot
         self.line = line
         self.period_s = period_s
-        self.snapshots: collections.deque[tuple] = collections.deque(maxlen=int(period_s) + 1)
+        self.snapshots: collections.deque[tuple] = collections.deque(maxlen=period_s + 1)
         self.snapshots.append(snapshot())
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="BenchmarkTimerThread-1", daemon=True)
@@ -106,7 +106,7 @@ class Reporter:
         while not self._stop.wait(1.0):
             self.snapshots.append(self.snapshot())
             ticks += 1
-            if ticks % int(self.period_s) == 0 and len(self.snapshots) > int(self.period_s):
+            if ticks % self.period_s == 0 and len(self.snapshots) > self.period_s:
                 self._print(self.line(list(self.snapshots), False))
             elif self.progress:  # a progress display on a terminal, overwritten by the next line
                 sys.stdout.write("\r" + self.line(list(self.snapshots)[-2:], False)[:150])
