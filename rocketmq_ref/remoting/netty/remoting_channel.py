@@ -4,10 +4,10 @@ a processor gets for one request (book A4.3.3, A13.4.3).
 
 The channel is an ``asyncio.BufferedProtocol``: the kernel reads straight into the decoder's buffer
 (no per-read ``bytes`` object), frames are sliced with ``memoryview`` and only bodies are copied.
-What that bought, measured by ``benchmarks/remoting.py``: about 5-10 % of the receive path (split and
-decode per command with 64 KiB reads, 22.1 vs 24.1 us on the shared benchmark machine) -- the JSON
-header decode dominates -- and no measurable change in round trips; it stays because it costs
-nothing.  Writes are coalesced per loop turn when more are coming (see ``write_command``), which is
+What that bought, measured by ``benchmarks/remoting.py`` on a shared 2-core machine: on the bare
+receive path (split and decode, 64 KiB reads) under 10 % -- the JSON header decode dominates -- and
+in server CPU per pipelined round trip between 0 and 30 % across runs (21 vs 31 us in the best one);
+it stays because it costs nothing.  Writes are coalesced per loop turn when more are coming (see ``write_command``), which is
 what lets a pipelined burst go out in one ``send()``.
 Everything here runs on the event loop except the ``*_threadsafe``/``write_and_flush``/``invoke_*``
 entry points, which any thread may call.
