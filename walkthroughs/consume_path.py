@@ -82,7 +82,8 @@ def scenario() -> None:
 WALKTHROUGH = Walkthrough(
     name="consume_path",
     title="Consume path: rebalance, pull and long polling, consume, ack, retry",
-    sections=("B5.4", "B5.4.1", "B5.4.2", "B5.4.3", "B5.5", "B5.6", "B5.6.1", "B5.6.2"),
+    sections=("B5.4", "B5.4.1", "B5.4.2", "B5.4.3", "B5.5", "B5.6", "B5.6.1", "B5.6.2",
+              "B5.6.3"),
     scenario=scenario,
     stops=(
         Stop("RebalanceImpl.rebalance_by_topic", locals=("topic",)),
