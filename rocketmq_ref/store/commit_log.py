@@ -786,6 +786,7 @@ class CommitLog:
             if ha is not None and ha.is_slave_ok(next_offset):
                 request = GroupCommitRequest(next_offset, self.message_store_config.slave_timeout)
                 ha.put_request(request)
+                ha.get_wait_notify_object().wakeup_all()  # the HA writers ship it now (B7.1.3)
                 return request.future
             f: concurrent.futures.Future[PutMessageStatus] = concurrent.futures.Future()
             f.set_result(PutMessageStatus.SLAVE_NOT_AVAILABLE)

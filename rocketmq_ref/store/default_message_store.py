@@ -904,6 +904,17 @@ class DefaultMessageStore(MessageStore):
             log.error("appendToPhyQueue failed %d %d", start_offset, len(data))
         return result
 
+    def update_ha_master_address(self, new_addr: str) -> None:
+        """A slave follows this master HA address (B7.1.4)."""
+        if self.ha_service is not None:
+            self.ha_service.update_master_address(new_addr)
+
+    def slave_fall_behind_much(self) -> int:
+        """Bytes the slaves have not acked yet (Java ``slaveFallBehindMuch``)."""
+        if self.ha_service is None:
+            return 0
+        return self.commit_log.get_max_offset() - self.ha_service.get_push2_slave_max_offset()
+
     def get_confirm_offset(self) -> int:
         return self.commit_log.get_confirm_offset()
 
