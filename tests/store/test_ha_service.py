@@ -1,0 +1,159 @@
+"""HAService between two in-process stores on 127.0.0.1 (ha-and-flows.md §1; B7.1): a slave store
+follows the master's commit log byte for byte and builds its own consume queues; SYNC_MASTER puts
+wait for the slave's ack, time out without one, and answer SLAVE_NOT_AVAILABLE with no slave."""
+from __future__ import annotations
+
+import socket
+import struct
+import time
+
+import pytest
+
+from rocketmq_ref.common.broker_config import BrokerConfig
+from rocketmq_ref.store.config import BrokerRole
+from rocketmq_ref.store.ha.ha_service import HAService
+from rocketmq_ref.store.put_message_result import PutMessageStatus
+from tests.store.store_a_support import new_msg, small_config, wait_dispatched
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def wait_until(fn, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not fn():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.01)
+
+
+def start_store(root, role: BrokerRole, **overrides):
+    from rocketmq_ref.store.default_message_store import DefaultMessageStore
+    cfg = small_config(root, broker_role=role, ha_listen_port=0, ha_send_heartbeat_interval=200,
+                       **overrides)
+    # a slave's reput waits for a record's tail instead of skipping it: that needs brokerId > 0
+    broker_config = BrokerConfig(broker_id=1 if role is BrokerRole.SLAVE else 0)
+    store = DefaultMessageStore(cfg, broker_config=broker_config)
+    store.ha_service = HAService(store, "127.0.0.1")
+    assert store.load()
+    store.start()
+    return store
+
+
+@pytest.fixture
+def stores(tmp_path):
+    opened = []
+
+    def make(name, role, **overrides):
+        s = start_store(tmp_path / name, role, **overrides)
+        opened.append(s)
+        return s
+    yield make
+    for s in reversed(opened):
+        s.shutdown()
+
+
+def commit_log_bytes(store, start, end):
+    out = bytearray()
+    offset = start
+    while offset < end:
+        r = store.get_commit_log_data(offset)
+        assert r is not None, offset
+        n = min(r.get_size(), end - offset)
+        out += r.get_byte_buffer()[:n]
+        r.release()
+        offset += n
+    return bytes(out)
+
+
+def test_slave_follows_master_byte_for_byte_and_dispatches_its_own_queues(stores):
+    master = stores("master", BrokerRole.ASYNC_MASTER)
+    slave = stores("slave", BrokerRole.SLAVE)
+    slave.update_ha_master_address(f"127.0.0.1:{master.message_store_config.ha_listen_port}")
+    wait_until(lambda: [c.slave_request_offset for c in master.ha_service.connection_list] == [0])
+    # more than one 64 KiB file, so the transfer crosses a file end
+    for i in range(300):
+        r = master.put_message(new_msg("HaTopic", b"m-%04d-" % i + b"x" * 400, queue_id=i % 2))
+        assert r.put_message_status is PutMessageStatus.PUT_OK
+    end = master.get_max_phy_offset()
+    wait_until(lambda: slave.get_max_phy_offset() == end)
+    assert master.get_min_phy_offset() == 0 == slave.get_min_phy_offset()  # a fresh master: one file
+    assert commit_log_bytes(slave, 0, end) == commit_log_bytes(master, 0, end)
+    wait_dispatched(slave)
+    assert slave.get_max_offset_in_queue("HaTopic", 0) == 150
+    got = slave.get_message("g", "HaTopic", 1, 0, 32, None)
+    assert got.status.name == "FOUND" and got.get_message_count() == 32
+    got.release()
+    wait_until(lambda: master.ha_service.get_push2_slave_max_offset() == end)
+    assert master.slave_fall_behind_much() == 0
+    # the slave's store takes no client writes
+    assert slave.put_message(new_msg("HaTopic")).put_message_status is PutMessageStatus.SERVICE_NOT_AVAILABLE
+
+
+def test_empty_slave_starts_at_the_masters_last_file(stores):
+    master = stores("master", BrokerRole.ASYNC_MASTER)
+    for i in range(300):
+        master.put_message(new_msg("HaTopic", b"y" * 500))
+    file_size = master.message_store_config.mapped_file_size_commit_log
+    end = master.get_max_phy_offset()
+    assert end > 2 * file_size
+    slave = stores("slave", BrokerRole.SLAVE)
+    slave.update_ha_master_address(f"127.0.0.1:{master.message_store_config.ha_listen_port}")
+    wait_until(lambda: slave.get_max_phy_offset() == end)
+    assert slave.get_min_phy_offset() == end - end % file_size
+    assert commit_log_bytes(slave, end - end % file_size, end) == \
+        commit_log_bytes(master, end - end % file_size, end)
+
+
+def test_sync_master_put_waits_for_the_slave_ack(stores, spans):
+    master = stores("master", BrokerRole.SYNC_MASTER)
+    assert master.put_message(new_msg("SyncTopic")).put_message_status is PutMessageStatus.SLAVE_NOT_AVAILABLE
+    slave = stores("slave", BrokerRole.SLAVE)
+    slave.update_ha_master_address(f"127.0.0.1:{master.message_store_config.ha_listen_port}")
+    wait_until(lambda: master.ha_service.get_push2_slave_max_offset() == master.get_max_phy_offset())
+    spans.clear()
+    for i in range(5):
+        r = master.put_message(new_msg("SyncTopic", b"sync-%d" % i))
+        assert r.put_message_status is PutMessageStatus.PUT_OK
+        # PUT_OK for SYNC_MASTER means the slave already holds the record
+        ar = r.append_message_result
+        assert slave.get_max_phy_offset() >= ar.wrote_offset + ar.wrote_bytes
+    names = [s.name for s in spans.get_finished_spans()]
+    waits = [s for s in spans.get_finished_spans() if s.name == "GroupTransferService.do_wait_transfer"]
+    assert len(waits) == 5, names
+    assert all(w.attributes["rocketmq_ref.ha.outcome"] == "PUT_OK" for w in waits)
+    assert all("B7.1.3" in w.attributes["rocketmq_ref.book.sections"] for w in waits)
+    puts = {s.context.span_id for s in spans.get_finished_spans() if s.name == "CommitLog.put_message"}
+    assert all(w.links and w.links[0].context.span_id in puts for w in waits)
+    transfers = [s for s in spans.get_finished_spans() if s.name == "WriteSocketService.transfer_data"]
+    assert transfers and all(t.attributes["rocketmq_ref.ha.body_size"] > 0 for t in transfers)
+    assert any(s.name == "HAClient.report_slave_max_offset" for s in spans.get_finished_spans())
+
+
+def test_sync_master_answers_flush_slave_timeout_when_the_slave_stops_acking(stores):
+    master = stores("master", BrokerRole.SYNC_MASTER, slave_timeout=300)
+    # a "slave" that reports once and then never acks again
+    port = master.message_store_config.ha_listen_port
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(struct.pack(">q", master.get_max_phy_offset()))
+        wait_until(lambda: master.ha_service.get_connection_count() == 1)
+        r = master.put_message(new_msg("SyncTopic"))
+        assert r.put_message_status is PutMessageStatus.FLUSH_SLAVE_TIMEOUT
+        # the record was stored on the master all the same
+        assert r.append_message_result.wrote_offset >= 0
+        header = sock.recv(12, socket.MSG_WAITALL)
+        phy, size = struct.unpack(">qi", header)
+        assert phy == 0 and size == r.append_message_result.wrote_bytes
+
+
+def test_master_closes_a_slave_that_acks_beyond_its_log(stores):
+    master = stores("master", BrokerRole.ASYNC_MASTER)
+    master.put_message(new_msg("T"))
+    port = master.message_store_config.ha_listen_port
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(struct.pack(">q", 0))
+        wait_until(lambda: [c.slave_request_offset for c in master.ha_service.connection_list] == [0])
+        sock.sendall(struct.pack(">q", 10 ** 12))
+        wait_until(lambda: master.ha_service.get_connection_count() == 0)
+    # and still serves the next slave
+    slave = stores("slave", BrokerRole.SLAVE)
+    slave.update_ha_master_address(f"127.0.0.1:{port}")
+    wait_until(lambda: slave.get_max_phy_offset() == master.get_max_phy_offset())
