@@ -121,6 +121,15 @@ def test_help_explains_one_command_in_commons_cli_layout():
     assert ok("updateTopic", "-h").startswith("usage: mqadmin updateTopic")
 
 
+def test_every_command_has_distinct_option_letters_and_a_help_page():
+    for cmd in mqadmin.init_command():
+        letters = [o.opt for o in cmd.flat_options()]
+        assert len(letters) == len(set(letters)), cmd.command_name()
+        out = ok("help", cmd.command_name())
+        assert out.startswith(cmd.command_desc() + "\nusage: mqadmin " + cmd.command_name())
+        assert all(f" -{letter}," in out for letter in letters)
+
+
 def test_unknown_command_and_bad_options_are_one_line():
     code, out, err = run("help", "noSuchCommand")
     assert code == 1 and err == "The sub command noSuchCommand not exist.\n"
@@ -140,6 +149,8 @@ def test_unreachable_name_server_is_one_line(monkeypatch):
     err = one_error_line("topicList", "-n", "127.0.0.1:1")
     assert err.startswith("mqadmin topicList: cannot connect to 127.0.0.1:1")
     assert "No name server address" in one_error_line("clusterList")
+    err = one_error_line("brokerStatus", "-n", "127.0.0.1:1", "-b", "127.0.0.1:2")
+    assert err.startswith("mqadmin brokerStatus: cannot connect to 127.0.0.1:2")
 
 
 # -- cluster and topics -----------------------------------------------------------------------------

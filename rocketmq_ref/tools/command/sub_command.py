@@ -82,7 +82,7 @@ class SubCommand:
     def all_options(self) -> list[Option | OptionGroup]:
         return [HELP, NAMESRV, *self.build_command_line_options()]
 
-    def _flat(self) -> list[Option]:
+    def flat_options(self) -> list[Option]:
         flat: list[Option] = []
         for o in self.all_options():
             flat.extend(o.options if isinstance(o, OptionGroup) else (o,))
@@ -90,8 +90,8 @@ class SubCommand:
 
     def parse(self, argv: list[str]) -> CommandLine:
         """commons-cli ``PosixParser`` + the required-option checks."""
-        by_short = {o.opt: o for o in self._flat()}
-        by_long = {o.long_opt.strip(): o for o in self._flat()}
+        by_short = {o.opt: o for o in self.flat_options()}
+        by_long = {o.long_opt.strip(): o for o in self.flat_options()}
         cl = CommandLine()
         i = 0
         while i < len(argv):
@@ -153,7 +153,7 @@ class SubCommand:
         for g in groups:
             inner = " | ".join(f"-{m.opt}" + (" <arg>" if m.has_arg else "") for m in g.options)
             usage_parts.append((g.options[0].opt, inner if g.required else f"[{inner}]"))
-        for o in self._flat():
+        for o in self.flat_options():
             entries.append((o.opt, o))
             if any(o in g.options for g in groups):
                 continue
