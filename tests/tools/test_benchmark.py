@@ -135,6 +135,8 @@ def test_bad_options_are_one_line(ns, capsys):
     assert capsys.readouterr().err == "benchmark producer: -w: bad value 'many'\n"
     assert batch_producer.run(["-n", ns, "-b", "0"]) == 1
     assert "batch size must be positive" in capsys.readouterr().err
+    assert producer.run(["-n", ns, "-m", "true"]) == 1
+    assert "message trace (RMQ_SYS_TRACE_TOPIC) is not supported" in capsys.readouterr().err
     done = subprocess.run([sys.executable, "-m", "rocketmq_ref.tools.benchmark"], capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 1 and done.stderr.startswith("usage: python -m rocketmq_ref.tools.benchmark")

@@ -55,3 +55,13 @@ def namesrv(cl: CommandLine) -> str:
     if not addr:
         raise ParseException("no name server: pass -n host:port or set NAMESRV_ADDR")
     return addr
+
+
+def refuse_unsupported(cl: CommandLine) -> None:
+    """``-m true`` (message trace) and ``-a true`` (ACL) need client features this project does not
+    have (its traces are OpenTelemetry spans); say so instead of ignoring them."""
+    if cl.has_option("m") and java_bool(cl.get_option_value("m")):
+        raise ParseException("-m true: message trace (RMQ_SYS_TRACE_TOPIC) is not supported; "
+                             "set ROCKETMQ_REF_TRACE_FILE for OpenTelemetry spans instead")
+    if cl.has_option("a") and java_bool(cl.get_option_value("a")):
+        raise ParseException("-a true: ACL is not supported by this client")

@@ -180,6 +180,7 @@ def run(argv: list[str]) -> int:
     if cl is None:
         return 0 if argv and argv[0] in ("-h", "--help") else 1
     try:
+        opts.refuse_unsupported(cl)
         namesrv = opts.namesrv(cl)
         topic = opts.value(cl, "t", "BenchmarkTest")
         message_size = opts.value(cl, "s", 128, int)

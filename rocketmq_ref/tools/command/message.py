@@ -273,6 +273,9 @@ class SendMessageCommand(SubCommand):
 
         if cl.has_option("i") and not cl.has_option("b"):
             raise ParseException("Broker name must be set if the queue is chosen!")
+        if cl.get_option_value("m", "false").lower() == "true":
+            raise ParseException("-m true: message trace (RMQ_SYS_TRACE_TOPIC) is not supported; "
+                                 "set ROCKETMQ_REF_TRACE_FILE for OpenTelemetry spans instead")
         topic = cl.get_option_value("t")
         msg = Message(topic, cl.get_option_value("p").encode("utf-8"), tags=cl.get_option_value("c"),
                       keys=cl.get_option_value("k"))
