@@ -36,6 +36,13 @@ def wait_until(cond: Callable[[], Any], timeout: float = 20.0, interval: float =
     return cond()
 
 
+def create_topic_everywhere(producer: DefaultMQProducer, topic: str, queues: int) -> None:
+    """UPDATE_AND_CREATE_TOPIC on both brokers, then wait until the name server's route has both."""
+    producer.create_topic("TBW102", topic, queues)
+    assert wait_until(lambda: {mq.broker_name for mq in producer.fetch_publish_message_queues(topic)}
+                      == {"broker-a", "broker-b"})
+
+
 class Cluster:
     def __init__(self, tmp: Path, brokers: int = 2) -> None:
         self.factory = ProcessFactory(tmp)
@@ -127,6 +134,7 @@ def owned(consumer: DefaultMQPushConsumer, topic: str) -> set[MessageQueue]:
 
 def test_round_trip_across_two_brokers_with_tag_filter(cluster, spans):
     producer = cluster.producer("rt_pg")
+    create_topic_everywhere(producer, "RoundTrip", 4)
     sent = {}
     for i in range(16):
         tag = "TagA" if i % 2 == 0 else "TagC"
@@ -227,7 +235,7 @@ def test_reconsume_later_twice_then_success_shows_reconsume_times(cluster):
 def test_broadcasting_delivers_every_message_to_every_consumer(cluster, tmp_path, monkeypatch):
     monkeypatch.setenv("ROCKETMQ_CLIENT_LOCAL_OFFSET_STORE_DIR", str(tmp_path))
     producer = cluster.producer("bc_pg")
-    producer.create_topic("TBW102", "Broadcast", 4)  # 4 queues on each broker
+    create_topic_everywhere(producer, "Broadcast", 4)
     producer.send(Message("Broadcast", body=b"warm-up"))
     a, b = Collector(), Collector()
     # broadcasting keeps the default instance name: two consumers of one group in one process need
@@ -248,7 +256,7 @@ def test_broadcasting_delivers_every_message_to_every_consumer(cluster, tmp_path
 def test_three_consumers_joining_and_leaving_share_every_queue_exactly_once(cluster):
     topic = "Joining"
     producer = cluster.producer("join_pg")
-    producer.create_topic("TBW102", topic, 4)  # 4 queues on each broker
+    create_topic_everywhere(producer, topic, 4)
     producer.send(Message(topic, body=b"create"))
     got = Collector()
     consumers = [cluster.push_consumer("join_cg", topic, got)]
@@ -358,7 +366,7 @@ def test_pull_consumer_queue_listener_hears_its_share_of_the_queues(cluster):
     from rocketmq_ref.client.consumer import MessageQueueListener
 
     producer = cluster.producer("mql_pg")
-    producer.create_topic("TBW102", "MqlT", 2)
+    create_topic_everywhere(producer, "MqlT", 2)
     heard: dict[str, set] = {}
 
     class Listener(MessageQueueListener):
@@ -375,6 +383,7 @@ def test_pull_consumer_queue_listener_hears_its_share_of_the_queues(cluster):
 
 def test_lite_pull_consumer_subscribe_poll_commit_and_assign_seek(cluster):
     producer = cluster.producer("lite_pg")
+    create_topic_everywhere(producer, "LiteT", 4)
     for i in range(8):
         producer.send(Message("LiteT", body=b"l-%d" % i))
     lite = cluster.configure(DefaultLitePullConsumer("lite_cg"))
@@ -406,6 +415,7 @@ def test_failover_to_the_other_broker_when_one_dies(tmp_path):
     try:
         producer = cluster.producer("fo_pg")
         producer.set_send_msg_timeout(3000)
+        create_topic_everywhere(producer, "Failover", 4)
         results = [producer.send(Message("Failover", body=b"before-%d" % i)) for i in range(8)]
         assert {r.message_queue.broker_name for r in results} == {"broker-a", "broker-b"}
         cluster.brokers[1].proc.kill()  # kill -9 broker-b
@@ -428,7 +438,7 @@ def test_orderly_consumer_keeps_queue_order_through_a_suspend(cluster, spans):
                                                        MessageListenerOrderly)
 
     producer = cluster.producer("orderly_pg")
-    producer.create_topic("TBW102", "OrderlyT", 2)
+    create_topic_everywhere(producer, "OrderlyT", 2)
     producer.send(Message("OrderlyT", body=b"create"))
 
     def by_order_id(mqs, msg, arg):
@@ -537,7 +547,7 @@ def test_brokers_reach_the_consumer_for_running_info_and_offset_reset(cluster):
     from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
 
     producer = cluster.producer("reset_pg")
-    producer.create_topic("TBW102", "ResetT", 1)
+    create_topic_everywhere(producer, "ResetT", 1)
     for i in range(5):
         producer.send(Message("ResetT", body=b"r-%d" % i))
     got = Collector()
@@ -551,7 +561,8 @@ def test_brokers_reach_the_consumer_for_running_info_and_offset_reset(cluster):
     client_id = impl.mq_client_factory.client_id
     info = admin.get_consumer_running_info("reset_cg", client_id)  # GET_CONSUMER_RUNNING_INFO
     assert info["properties"]["PROP_CONSUME_TYPE"] == "CONSUME_PASSIVELY"
-    assert len(info["mqTable"]) == 4  # 2 topic queues + 2 retry queues
+    reset_queues = [dict(k) for k in info["mqTable"] if dict(k)["topic"] == "ResetT"]
+    assert sorted(q["brokerName"] for q in reset_queues) == ["broker-a", "broker-b"]
     # RESET_CONSUMER_CLIENT_OFFSET: the live consumer goes back to offset 0 and consumes again
     table = admin.reset_offset_by_timestamp("ResetT", "reset_cg", 0, True)
     assert table and set(table.values()) == {0}
