@@ -18,6 +18,10 @@ _EXPORTS = {
     "SendStatus": "rocketmq_ref.client.producer.send_result",
     "SendMessageHook": "rocketmq_ref.client.impl.producer.default_mq_producer_impl",
     "SendMessageContext": "rocketmq_ref.client.impl.producer.default_mq_producer_impl",
+    "LocalTransactionState": "rocketmq_ref.client.producer.transaction_listener",
+    "TransactionListener": "rocketmq_ref.client.producer.transaction_listener",
+    "TransactionMQProducer": "rocketmq_ref.client.producer.transaction_mq_producer",
+    "TransactionSendResult": "rocketmq_ref.client.producer.transaction_send_result",
 }
 
 __all__ = sorted(_EXPORTS)
