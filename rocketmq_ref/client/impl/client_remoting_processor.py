@@ -3,7 +3,8 @@
 
 NOTIFY_CONSUMER_IDS_CHANGED wakes the RebalanceService; RESET_CONSUMER_CLIENT_OFFSET moves a group's
 offsets; GET_CONSUMER_STATUS_FROM_CLIENT / GET_CONSUMER_RUNNING_INFO report; CONSUME_MESSAGE_DIRECTLY
-runs the listener on one message for ``mqadmin consumeMessage``.
+runs the listener on one message for ``mqadmin consumeMessage``; CHECK_TRANSACTION_STATE goes to the
+transactional producer of the half message's group (B8.4).
 """
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from typing import Any
 from rocketmq_ref.common import fastjson
 from rocketmq_ref.common.message import MessageQueue
 from rocketmq_ref.common.message import message_decoder
+from rocketmq_ref.common.message import message_const as MessageConst
+from rocketmq_ref.common.protocol.header.check_transaction_state_request_header import (
+    CheckTransactionStateRequestHeader)
 from rocketmq_ref.common.protocol.request_code import RequestCode
 from rocketmq_ref.common.protocol.response_code import ResponseCode
 from rocketmq_ref.common.tracing import span
@@ -48,11 +52,33 @@ class ClientRemotingProcessor:
         if code == RequestCode.CONSUME_MESSAGE_DIRECTLY:
             return self.consume_message_directly(ctx, request)
         if code == RequestCode.CHECK_TRANSACTION_STATE:
-            log.warning("checkTransactionState: transactional producers are not part of this client")
-            return None
+            return self.check_transaction_state(ctx, request)
         response = RemotingCommand.create_response_command(
             ResponseCode.REQUEST_CODE_NOT_SUPPORTED, f" request type {code} not supported")
         return response
+
+    def check_transaction_state(self, ctx: Any, request: RemotingCommand) -> None:
+        """The broker asks about a half message (B8.4): hand it to the producer of its group."""
+        header = request.decode_command_custom_header(CheckTransactionStateRequestHeader)
+        try:
+            msg = message_decoder.decode(bytes(request.body or b""))
+        except message_decoder.MessageDecodeError as e:
+            log.warning("checkTransactionState, decode message failed: %s", e)
+            return None
+        namespace = self.mq_client_factory.client_config.namespace
+        if namespace:
+            msg.topic = self.mq_client_factory.client_config.without_namespace(msg.topic)
+        msg.transaction_id = msg.properties.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) or None
+        group = msg.properties.get(MessageConst.PROPERTY_PRODUCER_GROUP)
+        if group is None:
+            log.warning("checkTransactionState, pick producer group failed")
+            return None
+        producer = self.mq_client_factory.select_producer(group)
+        if producer is None or not hasattr(producer, "check_transaction_state"):
+            log.debug("checkTransactionState, pick producer by group[%s] failed", group)
+            return None
+        producer.check_transaction_state(getattr(ctx, "remote_addr", None), msg, header)
+        return None
 
     def notify_consumer_ids_changed(self, ctx: Any, request: RemotingCommand) -> None:
         group = _ext(request).get("consumerGroup")

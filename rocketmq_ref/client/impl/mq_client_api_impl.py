@@ -280,6 +280,12 @@ class MQClientAPIImpl:
                              suggest_which_broker_id=_ext_int(response, "suggestWhichBrokerId"),
                              message_binary=response.body)
 
+    def end_transaction_oneway(self, addr: str, header: Any, remark: str | None, timeout_ms: float) -> None:
+        """END_TRANSACTION (oneway; B8.3): commit, roll back or leave a half message unknown."""
+        request = make_request(RequestCode.END_TRANSACTION, header)
+        request.remark = remark
+        self.remoting_client.invoke_oneway(addr, request, timeout_ms)
+
     # -- consumer ------------------------------------------------------------------------------------
     def send_heartbeat(self, addr: str, heartbeat_data: Any, timeout_ms: float) -> int:
         """HEART_BEAT: the body is ``HeartbeatData`` JSON; answers the broker's version."""

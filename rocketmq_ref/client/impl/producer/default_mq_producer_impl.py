@@ -10,6 +10,7 @@ message properties.
 """
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import threading
@@ -32,12 +33,15 @@ from rocketmq_ref.common.message import Message
 from rocketmq_ref.common.message import message_const as mc
 from rocketmq_ref.common.message.message_batch import MessageBatch, MessageBatchError
 from rocketmq_ref.common.message.message_client_id_setter import MessageClientIDSetter
-from rocketmq_ref.common.message.message_decoder import message_properties2string
+from rocketmq_ref.common.message.message_decoder import decode_message_id, message_properties2string
+from rocketmq_ref.common.protocol.header.end_transaction_request_header import EndTransactionRequestHeader
 from rocketmq_ref.common.protocol.header.send_message_request_header import \
     SendMessageRequestHeader
 from rocketmq_ref.common.protocol.response_code import ResponseCode
 from rocketmq_ref.common.sysflag import MessageSysFlag
-from rocketmq_ref.common.tracing import SpanKind, inject, messaging_span, record_error, span
+from rocketmq_ref.common.tracing import (Link, SpanKind, current_span, extract, inject, link_from,
+                                          messaging_span, record_error, span)
+from rocketmq_ref.remoting.netty.bounded_executor import BoundedThreadPoolExecutor
 from rocketmq_ref.remoting.exception import (RemotingConnectException, RemotingException,
                                              RemotingTimeoutException)
 
@@ -96,6 +100,7 @@ class DefaultMQProducerImpl:
         self.mq_client_factory: Any = None
         self.mq_fault_strategy = MQFaultStrategy()
         self.async_sender_executor: ThreadPoolExecutor | None = None
+        self.check_executor: Any = None
         self._table_lock = threading.Lock()
 
     # -- life cycle ----------------------------------------------------------------------------------
@@ -265,6 +270,8 @@ class DefaultMQProducerImpl:
                 attrs["messaging.rocketmq.message.keys"] = msg.keys
             if msg.delay_time_level > 0:
                 attrs["messaging.rocketmq.message.type"] = "delay"
+            elif msg.get_property(mc.PROPERTY_TRANSACTION_PREPARED) == "true":
+                attrs["messaging.rocketmq.message.type"] = "transaction"
                 attrs["messaging.rocketmq.message.delay_time_level"] = msg.delay_time_level
         return messaging_span("send", msg.topic, SpanKind.PRODUCER,
                               java=_JAVA + "sendDefaultImpl", books=("B3.4", "A3.2.1"),
@@ -532,6 +539,142 @@ class DefaultMQProducerImpl:
                 record_error(s, e)
                 raise
 
+    # -- transactions (TransactionMQProducer; A3.2.4, B8) ---------------------------------------------
+    def init_transaction_env(self) -> None:
+        producer = self.default_mq_producer
+        self.check_executor = producer.executor_service or BoundedThreadPoolExecutor(
+            producer.check_thread_pool_max_size, producer.check_request_hold_max, "TransactionCheckThread_")
+
+    def destroy_transaction_env(self) -> None:
+        if self.check_executor is not None and self.check_executor is not self.default_mq_producer.executor_service:
+            self.check_executor.shutdown(wait=True)
+
+    def get_check_listener(self) -> Any:
+        return getattr(self.default_mq_producer, "transaction_listener", None)
+
+    def send_message_in_transaction(self, msg: Message, arg: Any) -> Any:
+        """Java ``sendMessageInTransaction`` (B8.2): half send, local transaction, END_TRANSACTION."""
+        from rocketmq_ref.client.producer.transaction_listener import LocalTransactionState as L
+        from rocketmq_ref.client.producer.transaction_send_result import TransactionSendResult
+        listener = self.get_check_listener()
+        if listener is None:
+            raise MQClientException("tranExecutor is null")
+        msg.clear_property(mc.PROPERTY_DELAY_TIME_LEVEL)  # a half message is never delayed
+        validators.check_message(msg, self.default_mq_producer.max_message_size)
+        group = self.default_mq_producer.producer_group
+        with span("DefaultMQProducerImpl.send_message_in_transaction", java=_JAVA + "sendMessageInTransaction",
+                  books=("B8.2", "A3.2.4"), attributes={"messaging.destination.name": msg.topic,
+                                                        "messaging.rocketmq.client_group": group}) as s:
+            msg.put_property(mc.PROPERTY_TRANSACTION_PREPARED, "true")
+            msg.put_property(mc.PROPERTY_PRODUCER_GROUP, group)
+            try:
+                send_result = self.send(msg)
+            except Exception as e:
+                raise MQClientException("send message Exception", e) from e
+            state, local_exception = L.UNKNOW, None
+            if send_result.send_status is SendStatus.SEND_OK:
+                if send_result.transaction_id is not None:
+                    msg.put_property(mc.PROPERTY_TRANSACTION_ID, send_result.transaction_id)
+                msg.transaction_id = msg.get_property(mc.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) or None
+                with span("TransactionListener.execute_local_transaction", books=("B8.2", "A3.2.4"),
+                          java="org.apache.rocketmq.client.producer.TransactionListener#executeLocalTransaction",
+                          attributes={"messaging.message.id": send_result.msg_id or ""}) as ls:
+                    try:
+                        state = listener.execute_local_transaction(msg, arg) or L.UNKNOW
+                    except Exception as e:  # noqa: BLE001 - the broker checks back later
+                        log.info("executeLocalTransactionBranch exception", exc_info=True)
+                        local_exception = e
+                        record_error(ls, e)
+                    if ls.is_recording():
+                        ls.set_attribute("rocketmq_ref.transaction.local_state", state.name)
+            elif send_result.send_status in (SendStatus.FLUSH_DISK_TIMEOUT, SendStatus.FLUSH_SLAVE_TIMEOUT,
+                                             SendStatus.SLAVE_NOT_AVAILABLE):
+                state = L.ROLLBACK_MESSAGE
+            if s.is_recording():
+                s.set_attributes({"messaging.message.id": send_result.msg_id or "",
+                                  "rocketmq_ref.transaction.local_state": state.name})
+            try:
+                self.end_transaction(msg, send_result, state, local_exception)
+            except Exception:  # noqa: BLE001 - the broker checks back later
+                log.warning("local transaction execute %s, but end broker transaction failed", state.name,
+                            exc_info=True)
+        return TransactionSendResult(send_status=send_result.send_status, msg_id=send_result.msg_id,
+                                     message_queue=send_result.message_queue, queue_offset=send_result.queue_offset,
+                                     transaction_id=send_result.transaction_id,
+                                     offset_msg_id=send_result.offset_msg_id, region_id=send_result.region_id,
+                                     local_transaction_state=state)
+
+    def end_transaction(self, msg: Message, send_result: SendResult, local_transaction_state: Any,
+                        local_exception: BaseException | None) -> None:
+        """Java ``endTransaction`` (B8.3): END_TRANSACTION oneway to the half message's broker."""
+        msg_id = decode_message_id(send_result.offset_msg_id or send_result.msg_id)
+        broker_name = send_result.message_queue.broker_name
+        broker_addr = self.mq_client_factory.find_broker_address_in_publish(broker_name)
+        header = EndTransactionRequestHeader(
+            producer_group=self.default_mq_producer.producer_group, tran_state_table_offset=send_result.queue_offset,
+            commit_log_offset=msg_id.offset, commit_or_rollback=_END_TYPES[local_transaction_state.name],
+            from_transaction_check=False, msg_id=send_result.msg_id, transaction_id=send_result.transaction_id)
+        header.bname = broker_name
+        remark = f"executeLocalTransactionBranch exception: {local_exception}" if local_exception else None
+        with span("DefaultMQProducerImpl.end_transaction", java=_JAVA + "endTransaction", books=("B8.3", "A3.2.4"),
+                  attributes={"rocketmq_ref.transaction.local_state": local_transaction_state.name,
+                              "server.address": broker_addr or ""}):
+            self.mq_client_factory.mq_client_api_impl.end_transaction_oneway(
+                broker_addr, header, remark, self.default_mq_producer.send_msg_timeout)
+
+    def check_transaction_state(self, addr: str, msg: Any, header: Any) -> None:
+        """Java ``checkTransactionState`` (B8.4): ask the listener on the check executor, answer
+        END_TRANSACTION with ``fromTransactionCheck``; the trace goes on from the broker's request."""
+        if self.check_executor is None:  # not a TransactionMQProducer
+            log.warning("checkTransactionState for group %s, but this producer is not transactional",
+                        self.default_mq_producer.producer_group)
+            return
+        run_in_context = contextvars.copy_context().run
+        self.check_executor.submit(run_in_context, self._check_transaction_state, addr, msg, header)
+
+    def _check_transaction_state(self, addr: str, msg: Any, header: Any) -> None:
+        from rocketmq_ref.client.producer.transaction_listener import LocalTransactionState as L
+        group = self.default_mq_producer.producer_group
+        listener = self.get_check_listener()
+        if listener is None:
+            log.warning("CheckTransactionState, pick transactionCheckListener by group[%s] failed", group)
+            return
+        uniq = msg.properties.get(mc.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) or msg.msg_id
+        # the broker's request continues the transaction's trace when the broker traces; else the
+        # context the half message carries does, linked to the request
+        parent, links = None, link_from(msg.properties)
+        request_context = current_span().get_span_context()
+        if links and request_context.trace_id != links[0].context.trace_id:
+            parent = extract(msg.properties)
+            links = [Link(request_context)] if request_context.is_valid else None
+        else:
+            links = None
+        with span("DefaultMQProducerImpl.check_transaction_state", java=_JAVA + "checkTransactionState",
+                  context=parent, links=links, books=("B8.4", "A3.2.4"), attributes={
+                      "messaging.message.id": uniq or "", "messaging.rocketmq.client_group": group,
+                      "rocketmq_ref.transaction.check_times":
+                          int(msg.properties.get(mc.PROPERTY_TRANSACTION_CHECK_TIMES) or 0)}) as s:
+            state, exception = L.UNKNOW, None
+            try:
+                state = listener.check_local_transaction(msg) or L.UNKNOW
+            except Exception as e:  # noqa: BLE001 - answered as UNKNOW, the broker asks again
+                log.error("Broker call checkTransactionState, but checkLocalTransactionState exception", exc_info=True)
+                exception = e
+                record_error(s, e)
+            if s.is_recording():
+                s.set_attribute("rocketmq_ref.transaction.local_state", state.name)
+            end = EndTransactionRequestHeader(
+                producer_group=group, tran_state_table_offset=header.tran_state_table_offset,
+                commit_log_offset=header.commit_log_offset, commit_or_rollback=_END_TYPES[state.name],
+                from_transaction_check=True, msg_id=uniq, transaction_id=header.transaction_id)
+            end.bname = getattr(header, "bname", None)
+            remark = f"checkLocalTransactionState Exception: {exception}" if exception is not None else None
+            try:
+                self.mq_client_factory.mq_client_api_impl.end_transaction_oneway(addr, end, remark, 3000)
+            except Exception as e:  # noqa: BLE001
+                log.error("endTransactionOneway exception: %s", e)
+                record_error(s, e)
+
     # -- batches -------------------------------------------------------------------------------------
     def batch(self, msgs: Sequence[Message]) -> MessageBatch:
         """Java ``DefaultMQProducer.batch``: one MessageBatch; each message gets its UNIQ_KEY."""
@@ -551,6 +694,10 @@ class DefaultMQProducerImpl:
 def _ms_since(begin: float) -> int:
     return int((time.monotonic() - begin) * 1000)
 
+
+_END_TYPES = {"COMMIT_MESSAGE": MessageSysFlag.TRANSACTION_COMMIT_TYPE,
+              "ROLLBACK_MESSAGE": MessageSysFlag.TRANSACTION_ROLLBACK_TYPE,
+              "UNKNOW": MessageSysFlag.TRANSACTION_NOT_TYPE}
 
 RETRY_RESPONSE_CODES = frozenset({ResponseCode.TOPIC_NOT_EXIST, ResponseCode.SERVICE_NOT_AVAILABLE,
                                   ResponseCode.SYSTEM_ERROR, ResponseCode.NO_PERMISSION,
