@@ -82,8 +82,9 @@ def scenario() -> None:
 WALKTHROUGH = Walkthrough(
     name="consume_path",
     title="Consume path: rebalance, pull and long polling, consume, ack, retry",
-    sections=("B5.4", "B5.4.1", "B5.4.2", "B5.4.3", "B5.5", "B5.6", "B5.6.1", "B5.6.2",
-              "B5.6.3"),
+    sections=("B5.4", "B5.4.1", "B5.4.2", "B5.4.3", "B5.5", "B5.6", "B5.6.1", "B5.6.2", "B5.6.3",
+              "A11", "A11.1", "A11.1.1", "A11.1.2", "A11.1.3", "A11.2", "A11.2.1",
+              "A11.2.2"),
     scenario=scenario,
     stops=(
         Stop("RebalanceImpl.rebalance_by_topic", locals=("topic",)),

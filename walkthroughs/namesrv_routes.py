@@ -67,7 +67,8 @@ def scenario() -> None:
 WALKTHROUGH = Walkthrough(
     name="namesrv_routes",
     title="Name server routes: registration, expiry, deletion, discovery",
-    sections=("B2.3", "B2.3.1", "B2.3.2", "B2.3.3", "B2.3.4"),
+    sections=("B2.3", "B2.3.1", "B2.3.2", "B2.3.3", "B2.3.4", "A4", "A4.1", "A4.1.1", "A4.1.2", "A10",
+              "A10.2", "A10.3", "A10.4"),
     scenario=scenario,
     stops=(
         Stop("RouteInfoManager.register_broker", locals=("cluster_name", "broker_name", "broker_addr")),

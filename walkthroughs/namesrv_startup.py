@@ -47,7 +47,7 @@ def scenario() -> None:
 WALKTHROUGH = Walkthrough(
     name="namesrv_startup",
     title="Name server start-up: command line, controller, initialize, start, first request",
-    sections=("B2.2",),
+    sections=("B2.2", "A10.1", "A10.1.1", "A10.1.2", "A10.1.3"),
     scenario=scenario,
     stops=(
         Stop("NamesrvController.initialize", locals=("self",)),

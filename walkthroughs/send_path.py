@@ -41,7 +41,7 @@ def scenario() -> None:
 WALKTHROUGH = Walkthrough(
     name="send_path",
     title="Send path: validation, route lookup, queue selection, SEND_MESSAGE_V2, broker, store",
-    sections=("B3.4", "B3.4.1", "B3.4.2", "B3.4.4"),
+    sections=("B3.4", "B3.4.1", "B3.4.2", "B3.4.4", "A4.2", "A4.2.1"),
     scenario=scenario,
     stops=(
         Stop("DefaultMQProducerImpl.send_kernel_impl", locals=("msg", "mq")),
