@@ -30,7 +30,7 @@ JAVA_ORDER = [
     "QueryMsgByUniqueKeySubCommand", "QueryMsgByOffsetSubCommand", "PrintMessageSubCommand",
     "PrintMessageByQueueCommand", "SendMsgStatusCommand",
     "ProducerConnectionSubCommand", "ConsumerConnectionSubCommand", "ConsumerProgressSubCommand",
-    "ConsumerStatusSubCommand", "CloneGroupOffsetCommand", "ClusterListSubCommand",
+    "ConsumerStatusSubCommand", "CloneGroupOffsetCommand", "ConsumerSubCommand", "ClusterListSubCommand",
     "TopicListSubCommand", "UpdateKvConfigCommand", "DeleteKvConfigCommand",
     "WipeWritePermSubCommand", "AddWritePermSubCommand", "ResetOffsetByTimeCommand",
     "SkipAccumulationSubCommand", "UpdateOrderConfCommand", "CleanExpiredCQSubCommand",

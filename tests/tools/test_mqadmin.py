@@ -422,6 +422,10 @@ def test_consumer_progress_connection_and_status(ns, topic, live_consumer, tmp_p
     [row] = table(out, "#Index")[:1]
     assert row[1] == client[0] and os.path.exists(tmp_path / row[3])
     assert "Same subscription in the same group of consumer" in out and "Rebalance OK" in out
+    out = ok("consumer", "-n", ns, "-g", "admin_test_group")
+    [row] = [line.split() for line in out.splitlines()[:1]]
+    assert row[0] == "001" and row[1] == client[0] and row[2] == "V4_9_8"
+    assert os.path.exists(tmp_path / row[3]) and "Rebalance OK" in out
 
     assert "consumer group nobody not found" in one_error_line("consumerProgress", "-n", ns,
                                                               "-g", "nobody")

@@ -1,5 +1,5 @@
 """Consumer commands: consumerProgress, consumerStatus, updateSubGroup, deleteSubGroup,
-getConsumerConfig (Java ``tools.command.consumer.*``; books A2.4, A8.4.1, B9.7.2)."""
+getConsumerConfig, consumer (Java ``tools.command.consumer.*``; books A2.4, A8.4.1, B9.7.2)."""
 from __future__ import annotations
 
 import os
@@ -154,6 +154,7 @@ def _queues_of(info: dict[str, Any]) -> set[str]:
 class ConsumerStatusSubCommand(SubCommand):
     name = "consumerStatus"
     desc = "Query consumer's internal data structure"
+    header = f"{'#Index':<10} {'#ClientId':<40} {'#Version':<20} #ConsumerRunningInfoFile\n"
 
     def build_command_line_options(self) -> list:
         return [Option("g", "consumerGroup", True, "consumer group name", required=True),
@@ -170,8 +171,18 @@ class ConsumerStatusSubCommand(SubCommand):
             out.write(format_running_info(info))
             return
         cc = admin.examine_consumer_connection_info(group, cl.get_option_value("b"))
+        self.print_running_infos(admin, group, cc, jstack, out)
+
+    @staticmethod
+    def row(i: int, client_id: str, version: str, path: str) -> str:
+        return f"{i:<10} {client_id:<40} {version:<20} {path}\n"
+
+    def print_running_infos(self, admin: Any, group: str, cc: Any, jstack: bool, out: TextIO) -> None:
+        """Each client's running info to ``<now>/<clientId>`` and a row; then whether the group
+        agrees on its subscription and no queue is held twice (Java ``analyzeSubscription`` and
+        ``analyzeRebalance``)."""
         now = int(time.time() * 1000)
-        out.write(f"{'#Index':<10} {'#ClientId':<40} {'#Version':<20} #ConsumerRunningInfoFile\n")
+        out.write(self.header)
         infos: dict[str, dict[str, Any]] = {}
         for i, conn in enumerate(sorted(cc.connection_set, key=lambda c: c.client_id), 1):
             info = admin.get_consumer_running_info(group, conn.client_id, jstack)
@@ -179,7 +190,7 @@ class ConsumerStatusSubCommand(SubCommand):
             path = f"{now}/{conn.client_id}"  # relative to the working directory, like Java
             os.makedirs(os.path.dirname(path), exist_ok=True)
             mixall.string2file_not_safe(format_running_info(info), path)
-            out.write(f"{i:<10} {conn.client_id:<40} {get_version_desc(conn.version):<20} {path}\n")
+            out.write(self.row(i, conn.client_id, get_version_desc(conn.version), path))
         if not infos:
             return
         subs = {fastjson.dumps(sorted((s.get("topic", ""), s.get("subString", ""))
@@ -192,6 +203,28 @@ class ConsumerStatusSubCommand(SubCommand):
             out.write(f"\n\nRebalance {'OK' if rebalance_ok else 'Failed'}\n")
         else:
             out.write("\n\nWARN: Different subscription in the same group of consumer!!!")
+
+
+class ConsumerSubCommand(ConsumerStatusSubCommand):
+    """Java ``ConsumerSubCommand``: ``consumerStatus`` without ``-i``/``-b`` and a row per client."""
+
+    name = "consumer"
+    desc = "Query consumer's connection, status, etc."
+    header = ""
+
+    def build_command_line_options(self) -> list:
+        return [Option("g", "consumerGroup", True, "consumer group name", required=True),
+                Option("s", "jstack", False, "Run jstack command in the consumer progress")]
+
+    @staticmethod
+    def row(i: int, client_id: str, version: str, path: str) -> str:
+        return f"{i:03d}  {client_id:<40} {version:<20} {path}\n"
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        admin = admin_factory()
+        group = cl.get_option_value("g")
+        cc = admin.examine_consumer_connection_info(group)
+        self.print_running_infos(admin, group, cc, cl.has_option("s"), out)
 
 
 def subscription_group_string(c: SubscriptionGroupConfig) -> str:
@@ -286,8 +319,8 @@ class DeleteSubscriptionGroupCommand(SubCommand):
                 pass  # Java prints the stack trace and goes on: the topic may not exist
 
 
-COMMANDS = [ConsumerProgressSubCommand, ConsumerStatusSubCommand, UpdateSubGroupSubCommand,
-            DeleteSubscriptionGroupCommand]
+COMMANDS = [ConsumerProgressSubCommand, ConsumerStatusSubCommand, ConsumerSubCommand,
+            UpdateSubGroupSubCommand, DeleteSubscriptionGroupCommand]
 
 
 class GetConsumerConfigSubCommand(SubCommand):
