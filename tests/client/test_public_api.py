@@ -22,3 +22,17 @@ def test_the_documented_imports_and_message_constructor_work():
     assert DefaultMQProducer("pg").producer_group == "pg"
     assert SendStatus.SEND_OK.name == "SEND_OK"
     assert MessageQueueSelector and DefaultMQPullConsumer and DefaultLitePullConsumer
+
+
+def test_subscriptions_become_the_heartbeat_subscription_data():
+    from rocketmq_ref.client.consumer import DefaultMQPushConsumer, MessageSelector
+
+    consumer = DefaultMQPushConsumer("cg_sub")
+    consumer.subscribe("TagT", "TagA || TagB")
+    consumer.subscribe("SqlT", MessageSelector.by_sql("a > 5 AND b = 'x'"))
+    impl = consumer.default_mq_push_consumer_impl
+    impl.copy_subscription()
+    inner = impl.rebalance_impl.subscription_inner
+    assert inner["TagT"].tags_set == {"TagA", "TagB"} and inner["TagT"].expression_type == "TAG"
+    assert inner["SqlT"].expression_type == "SQL92" and inner["SqlT"].sub_string == "a > 5 AND b = 'x'"
+    assert "%RETRY%cg_sub" in inner  # clustering consumers also take their retry topic

@@ -60,8 +60,9 @@ class DefaultLitePullConsumer(ClientConfig):
         return self.default_lite_pull_consumer_impl.service_state.name == "RUNNING"
 
     def subscribe(self, topic: str, sub_expression: Any = "*") -> None:
-        expression = getattr(sub_expression, "expression", sub_expression)
-        self.default_lite_pull_consumer_impl.subscribe(self.with_namespace(topic), expression)
+        self.default_lite_pull_consumer_impl.subscribe(
+            self.with_namespace(topic), getattr(sub_expression, "expression", sub_expression),
+            getattr(sub_expression, "expression_type", None))
 
     def unsubscribe(self, topic: str) -> None:
         self.default_lite_pull_consumer_impl.unsubscribe(self.with_namespace(topic))

@@ -18,6 +18,7 @@ from typing import Any
 
 from rocketmq_ref.client.client_config import ClientConfig
 from rocketmq_ref.client.consumer.listener import as_listener
+from rocketmq_ref.client.consumer.message_selector import MessageSelector
 from rocketmq_ref.client.consumer.rebalance.allocate_message_queue_averagely import \
     AllocateMessageQueueAveragely
 from rocketmq_ref.client.impl.consumer.default_mq_push_consumer_impl import \
@@ -70,11 +71,15 @@ class DefaultMQPushConsumer(ClientConfig):
 
     # -- subscription and listener -------------------------------------------------------------------
     def subscribe(self, topic: str, sub_expression: Any = "*") -> None:
-        """``sub_expression`` is ``*``, ``TagA || TagB`` or a ``MessageSelector`` (tags only here)."""
-        expression = getattr(sub_expression, "expression", sub_expression)
+        """``sub_expression`` is ``*``, ``TagA || TagB`` or a ``MessageSelector`` (``by_tag`` or
+        ``by_sql``; SQL92 needs ``enablePropertyFilter=true`` on the broker)."""
         topic = self.with_namespace(topic)
-        self.subscription[topic] = expression
-        self.default_mq_push_consumer_impl.subscribe(topic, expression)
+        if isinstance(sub_expression, MessageSelector):
+            self.default_mq_push_consumer_impl.subscribe(topic, sub_expression.expression,
+                                                         sub_expression.expression_type)
+            return
+        self.subscription[topic] = sub_expression
+        self.default_mq_push_consumer_impl.subscribe(topic, sub_expression)
 
     def unsubscribe(self, topic: str) -> None:
         topic = self.with_namespace(topic)

@@ -79,12 +79,15 @@ class DefaultLitePullConsumerImpl(DefaultMQPullConsumerImpl):
         elif self.subscription_type != kind:
             raise MQClientException("Subscribe and assign are mutually exclusive.")
 
-    def subscribe(self, topic: str, sub_expression: str) -> None:
+    def subscribe(self, topic: str, sub_expression: str, expression_type: str | None = None) -> None:
         if not topic:
             raise MQClientException("Topic can not be null or empty.")
         self._set_type("SUBSCRIBE")
-        self.rebalance_impl.subscription_inner[topic] = FilterAPI.build_subscription_data(
-            topic, sub_expression or "*")
+        try:
+            sd = FilterAPI.build(topic, sub_expression or "*", expression_type)
+        except ValueError as e:
+            raise MQClientException("subscription exception", e) from e
+        self.rebalance_impl.subscription_inner[topic] = sd
         if self.service_state is ServiceState.RUNNING:
             self.mq_client_factory.update_topic_route_info_from_name_server(topic)
             self.mq_client_factory.send_heartbeat_to_all_broker_with_lock()

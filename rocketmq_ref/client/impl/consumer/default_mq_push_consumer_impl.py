@@ -162,8 +162,9 @@ class DefaultMQPushConsumerImpl(MQConsumerInner):
         """The user's subscriptions plus ``%RETRY%group`` ``*`` for clustering (books B5.3, B5.6.2)."""
         conf = self.default_mq_push_consumer
         for topic, sub_string in conf.subscription.items():
-            sd = FilterAPI.build_subscription_data(topic, sub_string)
-            self.rebalance_impl.subscription_inner[topic] = sd
+            if topic not in self.rebalance_impl.subscription_inner:  # set through the map only
+                self.rebalance_impl.subscription_inner[topic] = FilterAPI.build_subscription_data(
+                    topic, sub_string)
         if conf.message_model == MessageModel.CLUSTERING:
             retry = mixall.get_retry_topic(conf.consumer_group)
             self.rebalance_impl.subscription_inner[retry] = FilterAPI.build_subscription_data(
@@ -194,8 +195,12 @@ class DefaultMQPushConsumerImpl(MQConsumerInner):
             self.rebalance_impl.destroy()
             log.info("the consumer [%s] shutdown OK", self.group_name())
 
-    def subscribe(self, topic: str, sub_expression: str) -> None:
-        sd = FilterAPI.build_subscription_data(topic, sub_expression)
+    def subscribe(self, topic: str, sub_expression: str, expression_type: str | None = None) -> None:
+        """Java ``subscribe(topic, subExpression)`` / ``subscribe(topic, MessageSelector)``."""
+        try:
+            sd = FilterAPI.build(topic, sub_expression, expression_type)
+        except ValueError as e:
+            raise MQClientException("subscription exception", e) from e
         self.rebalance_impl.subscription_inner[topic] = sd
         if self.mq_client_factory is not None and self.service_state is ServiceState.RUNNING:
             self.mq_client_factory.send_heartbeat_to_all_broker_with_lock()
