@@ -36,6 +36,7 @@ from rocketmq_ref.broker.processor.end_transaction_processor import EndTransacti
 from rocketmq_ref.broker.processor.pull_message_processor import PullMessageProcessor
 from rocketmq_ref.broker.processor.query_message_processor import QueryMessageProcessor
 from rocketmq_ref.broker.processor.send_message_processor import SendMessageProcessor
+from rocketmq_ref.broker.slave.slave_synchronize import SlaveSynchronize
 from rocketmq_ref.broker.stats.broker_stats_manager import BrokerStats, BrokerStatsManager
 from rocketmq_ref.broker.subscription.subscription_group_manager import SubscriptionGroupManager
 from rocketmq_ref.broker.topic.topic_config_manager import TopicConfigManager
@@ -58,6 +59,7 @@ from rocketmq_ref.remoting.netty.remoting_server import NettyRemotingServer
 from rocketmq_ref.store.config.broker_role import BrokerRole
 from rocketmq_ref.store.config.message_store_config import MessageStoreConfig
 from rocketmq_ref.store.default_message_store import DefaultMessageStore
+from rocketmq_ref.store.ha.ha_service import HAService
 
 log = logging.getLogger("rocketmq_ref.broker")
 
@@ -135,6 +137,8 @@ class BrokerController:
         self.broker_stats = BrokerStats(self.broker_stats_manager)
         self.broker_fast_failure = BrokerFastFailure(self)
         self.scheduled_service = BrokerControllerScheduledService()
+        self.slave_synchronize = SlaveSynchronize(self)
+        self.update_master_ha_server_addr_periodically = False
         self.configuration = Configuration(
             [broker_config, netty_server_config, netty_client_config, message_store_config],
             get_broker_config_path(), broker_config.config_black_list)
@@ -184,6 +188,11 @@ class BrokerController:
             try:
                 self.message_store = DefaultMessageStore(self.message_store_config, self.broker_stats_manager,
                                                          self.message_arriving_listener, self.broker_config)
+                if not self.message_store_config.enable_d_leger_commit_log:  # HA (B7.1): Java's store makes it
+                    if self.netty_server_config.listen_port == 0:
+                        self.message_store_config.ha_listen_port = 0  # a free port too
+                    self.message_store.ha_service = HAService(self.message_store,
+                                                              self.netty_server_config.bind_address)
             except Exception:
                 log.exception("creating the message store failed")
                 return False
@@ -201,6 +210,7 @@ class BrokerController:
             self.initial_transaction()
             self.register_processor()
             self._schedule_tasks()
+            self._initialize_ha()
             self.update_namesrv_address()
             return True
 
@@ -278,6 +288,23 @@ class BrokerController:
                                  10 * 1000, period)
         self._stats_day = time.localtime().tm_yday
 
+    def _initialize_ha(self) -> None:
+        """Java ``initialize`` (HA part) and ``handleSlaveSynchronize`` (B7): a slave follows
+        ``haMasterAddress`` when set, else the master HA address the name server returns, and copies
+        the master's metadata every 10 s; a master logs how far its slaves are behind."""
+        if self.message_store_config.broker_role is BrokerRole.SLAVE:
+            addr = self.message_store_config.ha_master_address
+            self.update_master_ha_server_addr_periodically = not (addr and len(addr) >= 6)
+            if addr and len(addr) >= 6:
+                self.message_store.update_ha_master_address(addr)
+            self.scheduled_service.schedule_at_fixed_rate("slaveSynchronize", self.slave_synchronize.sync_all,
+                                                          3 * 1000, 10 * 1000)
+        else:
+            self.scheduled_service.schedule_at_fixed_rate(
+                "printMasterAndSlaveDiff",
+                lambda: log.info("Slave fall behind master: %d bytes", self.message_store.slave_fall_behind_much()),
+                10 * 1000, 60 * 1000)
+
     def _record_stats_if_new_day(self) -> None:
         day = time.localtime().tm_yday
         if day != self._stats_day:
@@ -306,7 +333,8 @@ class BrokerController:
             self.remoting_server.start()
             if self.netty_server_config.listen_port == 0:  # a free port was asked for: say which
                 self.netty_server_config.listen_port = self.remoting_server.local_listen_port()
-                self.message_store_config.ha_listen_port = self.netty_server_config.listen_port + 1
+                if self.message_store.get_ha_service() is None:  # else HA told its own free port
+                    self.message_store_config.ha_listen_port = self.netty_server_config.listen_port + 1
             if self.fast_remoting_server is not None:
                 self.fast_remoting_server.start()
             self.broker_outer_api.start()
@@ -405,6 +433,10 @@ class BrokerController:
             except Exception:
                 log.exception("registerBrokerAll failed")
                 return
+            if results:  # B7: a slave learns its master's HA and broker addresses here (first answer)
+                if self.update_master_ha_server_addr_periodically and results[0].ha_server_addr:
+                    self.message_store.update_ha_master_address(results[0].ha_server_addr)
+                self.slave_synchronize.set_master_addr(results[0].master_addr)
             for result in results:
                 if check_order_config and result.kv_table is not None:
                     self.topic_config_manager.update_order_topic_config(result.kv_table.table)

@@ -8,8 +8,11 @@ import zlib
 
 from opentelemetry import context as otel_context
 
+from rocketmq_ref.common.mixall import broker_vip_channel
+from rocketmq_ref.common.protocol.body.consumer_offset_serialize_wrapper import ConsumerOffsetSerializeWrapper
 from rocketmq_ref.common.protocol.body.kv_table import KVTable
 from rocketmq_ref.common.protocol.body.register_broker_body import RegisterBrokerBody
+from rocketmq_ref.common.protocol.body.subscription_group_wrapper import SubscriptionGroupWrapper
 from rocketmq_ref.common.protocol.body.topic_config_serialize_wrapper import TopicConfigSerializeWrapper
 from rocketmq_ref.common.fastjson import dumps
 from rocketmq_ref.common.protocol.header.namesrv.query_data_version_request_header import (
@@ -148,6 +151,31 @@ class BrokerOuterAPI:
                 log.warning("Query data version from name server %s Exception, %s", addr, e)
                 return True
         return False
+
+    # -- a slave reads its master's metadata (SlaveSynchronize; B7) ------------------------------
+
+    def _invoke_broker(self, addr: str, code: int) -> bytes:
+        request = RemotingCommand.create_request_command(code, None)
+        response = self.remoting_client.invoke_sync(addr, request, 3000)
+        if response.code != ResponseCode.SUCCESS:
+            raise MQBrokerException(response.code, response.remark, addr)
+        return response.body or b""
+
+    def get_all_topic_config(self, addr: str) -> TopicConfigSerializeWrapper:
+        """GET_ALL_TOPIC_CONFIG through the master's VIP channel, as Java does."""
+        return TopicConfigSerializeWrapper.decode(
+            self._invoke_broker(broker_vip_channel(True, addr), RequestCode.GET_ALL_TOPIC_CONFIG))
+
+    def get_all_consumer_offset(self, addr: str) -> ConsumerOffsetSerializeWrapper:
+        return ConsumerOffsetSerializeWrapper.decode(
+            self._invoke_broker(addr, RequestCode.GET_ALL_CONSUMER_OFFSET))
+
+    def get_all_delay_offset(self, addr: str) -> str:
+        return self._invoke_broker(addr, RequestCode.GET_ALL_DELAY_OFFSET).decode("utf-8")
+
+    def get_all_subscription_group_config(self, addr: str) -> SubscriptionGroupWrapper:
+        return SubscriptionGroupWrapper.decode(
+            self._invoke_broker(addr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG))
 
     def unregister_broker_all(self, cluster_name: str, broker_addr: str, broker_name: str, broker_id: int) -> None:
         with span("BrokerOuterAPI.unregister_broker_all", java=_JAVA + "#unregisterBrokerAll", books=("A4.2",)):
