@@ -320,3 +320,28 @@ def test_server_and_client_on_a_given_running_loop():
             await server.shutdown_async()
 
     assert asyncio.run(main()) == (b"same loop", b"thread", True)
+
+
+def test_every_invoke_style_reports_an_unreachable_address(client, caplog):
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    dead = f"127.0.0.1:{s.getsockname()[1]}"
+    s.close()
+    with pytest.raises(RemotingConnectException):
+        client.invoke_sync(dead, RemotingCommand(ECHO), 2000)
+    with pytest.raises(RemotingConnectException):
+        asyncio.run(client.invoke(dead, RemotingCommand(ECHO), 2000))
+    done = threading.Event()
+    got = []
+    client.invoke_async(dead, RemotingCommand(ECHO), 2000, lambda rf: (got.append(rf), done.set()))
+    assert done.wait(5)
+    assert got[0].response_command is None and isinstance(got[0].cause, RemotingConnectException)
+    assert not got[0].is_send_request_ok()
+    client.invoke_oneway(dead, RemotingCommand(ECHO), 2000)
+    deadline = time.monotonic() + 5
+    while "oneway request" not in caplog.text and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert "dropped" in caplog.text
+    assert client.semaphore_async._value == client.config.client_async_semaphore_value
+    assert client.semaphore_oneway._value == client.config.client_oneway_semaphore_value
