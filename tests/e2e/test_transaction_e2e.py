@@ -151,21 +151,34 @@ def test_commit_is_delivered_and_rollback_never_is(cluster, spans):
 
 
 def test_unknown_is_checked_back_and_the_check_listener_decides(cluster, spans):
-    listener = Listener(lambda m: UNKNOW, lambda m: COMMIT if m.get_property("TRANSACTION_CHECK_TIMES") == "2"
-                        else UNKNOW)
+    def execute(m):
+        if m.body.startswith(b"raises"):
+            raise RuntimeError("local database down")
+        return UNKNOW
+
+    def check(m):
+        if m.body.startswith(b"raises"):
+            return ROLLBACK
+        return COMMIT if m.get_property("TRANSACTION_CHECK_TIMES") == "2" else UNKNOW
+
+    listener = Listener(execute, check)
     producer = cluster.producer("tx_check_pg", listener)
     r = producer.send_message_in_transaction(Message("TxCheck", b"unknown-then-commit"), None)
     assert r.local_transaction_state is UNKNOW
+    failed = producer.send_message_in_transaction(Message("TxCheck", b"raises-then-rollback"), None)
+    assert failed.local_transaction_state is UNKNOW  # an exception leaves it to the check-back
     _, got = cluster.consumer("tx_check_cg", "TxCheck")
     assert wait_until(lambda: got, timeout=25), listener.checks
     # asked twice (counts 1 and 2) on the check executor; the second answer committed it
-    assert [(c[1]) for c in listener.checks] == ["1", "2"]
+    assert [c[1] for c in listener.checks if c[0] == b"unknown-then-commit"] == ["1", "2"]
+    assert [c[1] for c in listener.checks if c[0] == b"raises-then-rollback"] == ["1"]
     assert all(c[2].startswith("TransactionCheckThread_") for c in listener.checks)
     m = got[0]
     assert bytes(m.body) == b"unknown-then-commit" and m.msg_id == r.msg_id
     assert m.get_property("TRANSACTION_CHECK_TIMES") == "2"
     time.sleep(2.5)
-    assert listener.check_count(b"unknown-then-commit") == 2 and len(got) == 1
+    assert listener.check_count(b"unknown-then-commit") == 2 and listener.check_count(b"raises-then-rollback") == 1
+    assert bodies(got) == {b"unknown-then-commit"} and len(got) == 1
     # each check-back continues the transaction's trace (context carried in the half message)
     finished = spans.get_finished_spans()
     root = next(s for s in finished if s.name == "DefaultMQProducerImpl.send_message_in_transaction"
