@@ -6,11 +6,11 @@ import os
 import sys
 from typing import Any, Callable
 
-from rocketmq_ref.tools.command.sub_command import (CommandLine, Option, ParseException,
-                                                    SubCommand)
+from rocketmq_ref.tools.command.sub_command import (CommandLine, CommandOptions, Option,
+                                                    ParseException)
 
 
-class BenchmarkOptions(SubCommand):
+class BenchmarkOptions(CommandOptions):
     """The options of one tool (reusing the mqadmin commons-cli parser)."""
 
     def __init__(self, name: str, options: list[Option]) -> None:

@@ -7,6 +7,8 @@ the parsed command line.  Parsing follows Apache commons-cli: ``-t T``, ``-tT``,
 """
 from __future__ import annotations
 
+import abc
+
 from dataclasses import dataclass, field
 from typing import Any, Callable, TextIO
 
@@ -59,9 +61,9 @@ class CommandLine:
         return default if value is None else value.strip()
 
 
-class SubCommand:
-    """Java ``SubCommand``: ``command_name``, ``command_desc``, ``build_command_line_options``,
-    ``execute``.  ``execute`` writes to ``out`` and raises ``SubCommandException`` on failure."""
+class CommandOptions:
+    """A command's name, description and options, with the commons-cli parsing and help page
+    (shared by the mqadmin commands and the benchmark tools)."""
 
     name: str = ""
     desc: str = ""
@@ -74,9 +76,6 @@ class SubCommand:
 
     def build_command_line_options(self) -> list[Option | OptionGroup]:
         return []
-
-    def execute(self, command_line: CommandLine, out: TextIO, admin_factory: Callable[[], Any]) -> None:
-        raise NotImplementedError  # every concrete command overrides this
 
     # -- options -------------------------------------------------------------------------------------
     def all_options(self) -> list[Option | OptionGroup]:
@@ -181,5 +180,15 @@ def java_int(value: str | None, option: str) -> int:
         raise ParseException(f"-{option} needs a number, got {value!r}") from None
 
 
-__all__ = ["SubCommand", "SubCommandException", "ParseException", "Option", "OptionGroup",
+class SubCommand(CommandOptions, abc.ABC):
+    """Java ``SubCommand``: ``command_name``, ``command_desc``, ``build_command_line_options``,
+    ``execute``.  ``execute`` writes to ``out`` and raises ``SubCommandException`` on failure; it
+    asks ``admin_factory()`` for the started ``DefaultMQAdminExt`` when it needs one."""
+
+    @abc.abstractmethod
+    def execute(self, command_line: CommandLine, out: TextIO, admin_factory: Callable[[], Any]) -> None:
+        ...
+
+
+__all__ = ["SubCommand", "CommandOptions", "SubCommandException", "ParseException", "Option", "OptionGroup",
            "CommandLine", "java_bool", "java_int"]
