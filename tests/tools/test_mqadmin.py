@@ -121,6 +121,22 @@ def test_help_explains_one_command_in_commons_cli_layout():
     assert ok("updateTopic", "-h").startswith("usage: mqadmin updateTopic")
 
 
+def test_options_parse_like_commons_cli():
+    from rocketmq_ref.tools.command.sub_command import ParseException
+    from rocketmq_ref.tools.command.topic import UpdateTopicSubCommand
+
+    cmd = UpdateTopicSubCommand()
+    cl = cmd.parse(["-tT1", "--clusterName=C", "-r", " 3 ", "--order", "true"])
+    assert (cl.get_option_value("t"), cl.get_option_value("c"), cl.get_option_value("r"),
+            cl.get_option_value("o")) == ("T1", "C", "3", "true")
+    assert not cl.has_option("b") and cl.get_option_value("w", "8") == "8"
+    with pytest.raises(ParseException, match="already been selected: 'b'"):
+        cmd.parse(["-t", "T", "-b", "x", "-c", "y"])
+    with pytest.raises(ParseException, match="takes no value"):
+        cmd.parse(["-t", "T", "-c", "C", "--help=yes"])
+    assert cmd.parse(["-h"]).has_option("h")  # help needs no required option
+
+
 def test_every_command_has_distinct_option_letters_and_a_help_page():
     for cmd in mqadmin.init_command():
         letters = [o.opt for o in cmd.flat_options()]

@@ -8,7 +8,6 @@ the parsed command line.  Parsing follows Apache commons-cli: ``-t T``, ``-tT``,
 from __future__ import annotations
 
 import abc
-
 from dataclasses import dataclass, field
 from typing import Any, Callable, TextIO
 
