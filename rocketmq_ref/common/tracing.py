@@ -29,7 +29,8 @@ from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 __all__ = [
-    "ATTR_BOOK", "ATTR_JAVA", "SpanKind", "Link", "traced", "span", "messaging_span",
+    "ATTR_BOOK", "ATTR_JAVA", "SpanKind", "Link", "traced", "span", "start_span", "use_span",
+    "messaging_span",
     "inject", "extract", "current_span", "link_from", "record_error", "code_path",
 ]
 
@@ -213,6 +214,31 @@ def span(name: str, *, java: str | None = None, books: Sequence[str] = (),
     if attributes:
         attrs.update(attributes)
     return _Span(name, kind, attrs, links, context, start_time, sys._getframe(_depth))
+
+
+def start_span(name: str, *, java: str | None = None, books: Sequence[str] = (),
+               kind: SpanKind = SpanKind.INTERNAL, attributes: Mapping[str, Any] | None = None,
+               links: Sequence[Link] | None = None, context: otel_context.Context | None = None,
+               ) -> trace.Span:
+    """Start a span that outlives the block that opened it (a held pull answered later, a request
+    whose response arrives on another thread); the caller ends it with ``end()``.  It is not made
+    current: wrap work in ``with use_span(s):`` to make it the parent of inner spans.  The code
+    location is the line that called ``start_span``."""
+    if not (_installed or _sdk_installed()):
+        return trace.INVALID_SPAN
+    frame = sys._getframe(1)
+    code = frame.f_code
+    attrs = _code_attributes(frame.f_globals.get("__name__", "?"), code.co_qualname,
+                             code.co_filename, frame.f_lineno)
+    attrs.update(_static_attributes(java, books))
+    if attributes:
+        attrs.update(attributes)
+    return _tracer.start_span(name, context=context, kind=kind, attributes=attrs, links=links)
+
+
+def use_span(s: trace.Span) -> Any:
+    """Make a span from ``start_span`` current for a block, without ending it."""
+    return trace.use_span(s, end_on_exit=False)
 
 
 def messaging_span(operation: str, topic: str, kind: SpanKind, *, java: str | None = None,
