@@ -31,6 +31,14 @@ def ns(tmp_path_factory):
         cluster.stop(state)
 
 
+@pytest.fixture(autouse=True)
+def _private_tmp(tmp_path, monkeypatch):
+    """Message bodies go to <tmp>/rocketmq/msgbodys like Java's /tmp/rocketmq/msgbodys: keep them
+    in this test's directory."""
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+
 def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = mqadmin.main(list(argv), out, err)
@@ -303,7 +311,7 @@ def _fields(out: str) -> dict[str, str]:
     return dict(re.findall(r"^([A-Z][\w ]+:)\s+(.*)$", out, re.M))
 
 
-def test_query_messages_by_key_unique_key_offset_and_id(ns, topic, sent):
+def test_query_messages_by_key_unique_key_offset_and_id(ns, topic, sent, tmp_path):
     rows = table(ok("queryMsgByKey", "-n", ns, "-t", topic, "-k", "key1"), "#Message ID")
     assert rows == [[sent[1], "1", "0"]]
 
@@ -311,6 +319,7 @@ def test_query_messages_by_key_unique_key_offset_and_id(ns, topic, sent):
     assert (f["Topic:"], f["Tags:"], f["Keys:"], f["Queue ID:"], f["Queue Offset:"]) == \
         (topic, "[TagA]", "[key2]", "1", "1")
     assert f"UNIQ_KEY={sent[2]}" in f["Properties:"]
+    assert f["Message Body Path:"].startswith(str(tmp_path))
     with open(f["Message Body Path:"], "rb") as body:
         assert body.read() == b"body 2"
 
