@@ -84,7 +84,7 @@ WALKTHROUGH = Walkthrough(
     title="Consume path: rebalance, pull and long polling, consume, ack, retry",
     sections=("B5.4", "B5.4.1", "B5.4.2", "B5.4.3", "B5.5", "B5.6", "B5.6.1", "B5.6.2", "B5.6.3",
               "A11", "A11.1", "A11.1.1", "A11.1.2", "A11.1.3", "A11.2", "A11.2.1",
-              "A11.2.2"),
+              "A11.2.2", "A2.3", "A3.1.1", "A3.1.2", "A11.3", "A11.3.1", "A11.3.2"),
     scenario=scenario,
     stops=(
         Stop("RebalanceImpl.rebalance_by_topic", locals=("topic",)),
