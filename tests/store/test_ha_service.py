@@ -157,3 +157,84 @@ def test_master_closes_a_slave_that_acks_beyond_its_log(stores):
     slave = stores("slave", BrokerRole.SLAVE)
     slave.update_ha_master_address(f"127.0.0.1:{port}")
     wait_until(lambda: slave.get_max_phy_offset() == master.get_max_phy_offset())
+
+
+def fake_master():
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+    srv.settimeout(10)
+    return srv
+
+
+def frame(phy: int, body: bytes) -> bytes:
+    return struct.pack(">qi", phy, len(body)) + body
+
+
+def test_slave_disconnects_from_a_master_whose_log_diverged_and_appends_nothing(stores):
+    source = stores("source", BrokerRole.ASYNC_MASTER)  # a real record to ship
+    source.put_message(new_msg("HaTopic"))
+    record = commit_log_bytes(source, 0, source.get_max_phy_offset())
+    slave = stores("slave", BrokerRole.SLAVE)
+    srv = fake_master()
+    with srv:
+        slave.update_ha_master_address(f"127.0.0.1:{srv.getsockname()[1]}")
+        conn, _ = srv.accept()
+        with conn:
+            conn.settimeout(10)
+            assert struct.unpack(">q", conn.recv(8, socket.MSG_WAITALL))[0] == 0  # empty slave
+            conn.sendall(frame(0, record))  # the first frame sets where an empty slave starts
+            assert struct.unpack(">q", conn.recv(8, socket.MSG_WAITALL))[0] == len(record)  # the ack
+            conn.sendall(frame(4096, record))  # not where the slave stands: divergence
+            assert conn.recv(1) == b""  # the slave hung up
+    assert slave.get_max_phy_offset() == len(record)
+
+
+@pytest.mark.parametrize("bad", [struct.pack(">qi", 0, -7), struct.pack(">qi", -1, 8) + b"x" * 8])
+def test_slave_hangs_up_on_a_malformed_frame(stores, bad):
+    slave = stores("slave", BrokerRole.SLAVE)
+    srv = fake_master()
+    with srv:
+        slave.update_ha_master_address(f"127.0.0.1:{srv.getsockname()[1]}")
+        conn, _ = srv.accept()
+        with conn:
+            conn.settimeout(10)
+            conn.recv(8, socket.MSG_WAITALL)
+            conn.sendall(bad)
+            assert conn.recv(1) == b""
+    assert slave.get_max_phy_offset() == 0
+
+
+def test_master_closes_a_client_reporting_a_negative_offset(stores):
+    master = stores("master", BrokerRole.ASYNC_MASTER)
+    port = master.message_store_config.ha_listen_port
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.settimeout(10)
+        sock.sendall(struct.pack(">q", -42))
+        assert sock.recv(1) == b""
+    wait_until(lambda: master.ha_service.get_connection_count() == 0)
+
+
+def test_restarted_slave_resumes_from_its_own_offset(stores, tmp_path):
+    master = stores("master", BrokerRole.ASYNC_MASTER)
+    addr = f"127.0.0.1:{master.message_store_config.ha_listen_port}"
+    slave = start_store(tmp_path / "slave", BrokerRole.SLAVE)
+    try:
+        slave.update_ha_master_address(addr)
+        wait_until(lambda: [c.slave_request_offset for c in master.ha_service.connection_list] == [0])
+        for i in range(50):
+            master.put_message(new_msg("HaTopic", b"before-%d" % i))
+        wait_until(lambda: slave.get_max_phy_offset() == master.get_max_phy_offset())
+    finally:
+        slave.shutdown()
+    resume_at = master.get_max_phy_offset()
+    for i in range(50):  # written while the slave is down
+        master.put_message(new_msg("HaTopic", b"after-%d" % i))
+    slave = stores("slave", BrokerRole.SLAVE)  # same directory, reopened
+    slave.update_ha_master_address(addr)
+    wait_until(lambda: [c.slave_request_offset for c in master.ha_service.connection_list] == [resume_at])
+    end = master.get_max_phy_offset()
+    wait_until(lambda: slave.get_max_phy_offset() == end)
+    assert commit_log_bytes(slave, 0, end) == commit_log_bytes(master, 0, end)
+    wait_dispatched(slave)
+    assert slave.get_max_offset_in_queue("HaTopic", 0) == 100

@@ -148,6 +148,11 @@ class ReadSocketService(ServiceThread):
                 s.set_attributes({"rocketmq_ref.ha.slave_addr": conn.client_addr,
                                   "rocketmq_ref.ha.slave_ack_offset": read_offset,
                                   "rocketmq_ref.ha.first_report": first})
+            if read_offset < 0:  # not an offset: a stray client, not a slave (Java would wait forever)
+                log.warning("slave[%s] reported a negative offset %d, close it", conn.client_addr, read_offset)
+                if s.is_recording():
+                    s.set_attribute("rocketmq_ref.ha.outcome", "negative offset: close")
+                return False
             if first:
                 conn.slave_request_offset = read_offset
                 log.info("slave[%s] request offset %d", conn.client_addr, read_offset)

@@ -120,6 +120,13 @@ class HAService:
                 self.connection_list.remove(conn)
 
     def shutdown(self) -> None:
+        # flag every loop first so their 1 s selects run out together, not one after another
+        for service in (self.ha_client, self.accept_socket_service, self.group_transfer_service):
+            service.make_stop()
+        with self._connections_lock:
+            for conn in self.connection_list:
+                conn.read_socket_service.make_stop()
+                conn.write_socket_service.make_stop()
         self.ha_client.shutdown()
         self.accept_socket_service.shutdown(True)
         self.destroy_connections()
