@@ -22,7 +22,7 @@ def running(tmp_path):
         cluster.stop(state)
 
 
-def test_find_pids_matches_only_our_processes(running):
+def test_find_pids_then_shutdown_broker_and_namesrv_cleanly(running, capsys):
     namesrv, broker = running.nodes
     assert mqshutdown.find_pids("namesrv", namesrv.conf) == [namesrv.pid]
     assert mqshutdown.find_pids("broker", broker.conf) == [broker.pid]
@@ -30,9 +30,6 @@ def test_find_pids_matches_only_our_processes(running):
     assert mqshutdown.find_pids("namesrv", broker.conf) == []
     assert mqshutdown.find_pids("broker", str(Path(running.directory) / "no-such.conf")) == []
 
-
-def test_shutdown_broker_then_namesrv_cleanly(running, capsys):
-    namesrv, broker = running.nodes
     abort_file = Path(running.directory, "data", broker.name, "abort")
     assert abort_file.exists()  # the store marks itself running
 
