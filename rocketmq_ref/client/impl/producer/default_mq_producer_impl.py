@@ -547,7 +547,7 @@ class DefaultMQProducerImpl:
 
     def destroy_transaction_env(self) -> None:
         if self.check_executor is not None and self.check_executor is not self.default_mq_producer.executor_service:
-            self.check_executor.shutdown(wait=True)
+            self.check_executor.shutdown(wait=False, cancel_futures=True)  # Java: shutdown(), no wait
 
     def get_check_listener(self) -> Any:
         return getattr(self.default_mq_producer, "transaction_listener", None)
