@@ -99,13 +99,10 @@ def cluster(tmp_path_factory):
 
 
 class Collector:
-    """A listener that records what it got; ``fail_first`` answers RECONSUME_LATER that often."""
+    """A listener that records what it got (optionally held until ``hold`` is set)."""
 
-    def __init__(self, fail_first: int = 0, delay_level: int = 0, hold: threading.Event | None = None
-                 ) -> None:
+    def __init__(self, hold: threading.Event | None = None) -> None:
         self.msgs: list[Any] = []
-        self.fail_first = fail_first
-        self.delay_level = delay_level
         self.hold = hold
         self.lock = threading.Lock()
         self.threads: set[str] = set()
@@ -116,10 +113,6 @@ class Collector:
         with self.lock:
             self.msgs.extend(msgs)
             self.threads.add(threading.current_thread().name)
-            if self.fail_first > 0:
-                self.fail_first -= 1
-                context.delay_level_when_next_consume = self.delay_level
-                return ConsumeConcurrentlyStatus.RECONSUME_LATER
         return ConsumeConcurrentlyStatus.CONSUME_SUCCESS
 
     def bodies(self) -> set[bytes]:
