@@ -231,6 +231,7 @@ def plan(directory: str, namesrv: int = 1, masters: int = 1, slaves: int = 0,
                 "namesrvAddr": namesrv_addr,
                 "listenPort": port,
                 "brokerIP1": HOST,
+                "brokerIP2": HOST,  # the HA address a slave is told (default: the machine's address)
                 "storePathRootDir": store,
                 "storePathCommitLog": store / "commitlog",
                 "autoCreateTopicEnable": True,
