@@ -168,3 +168,26 @@ def test_slave_keeps_serving_reads_and_stays_slave_after_the_master_is_killed(pr
     with wire.WireConnection(slave.addr) as c:
         h, _ = wire.send_v2(c, "HaTopic", b"to the slave")
         assert h["code"] != wire.SUCCESS  # a slave never takes writes
+
+
+def test_a_restarted_master_overwrites_offsets_committed_to_the_slave_meanwhile(process_factory, tmp_path):  # noqa: F811
+    """Question 9: consumers committed to the slave while the master was down; the slave's next
+    offset sync takes the master's older offset back, so those messages are consumed again."""
+    ns, master, slave = start_pair(process_factory, tmp_path)
+
+    def offset_on(addr):
+        h = wire.call(addr, wire.QUERY_CONSUMER_OFFSET, {"consumerGroup": "q9_cg", "topic": "HaTopic",
+                                                         "queueId": 0})[0]
+        return h["extFields"]["offset"] if h["code"] == 0 else None
+
+    def commit(addr, offset):
+        h = wire.call(addr, wire.UPDATE_CONSUMER_OFFSET, {"consumerGroup": "q9_cg", "topic": "HaTopic",
+                                                          "queueId": 0, "commitOffset": offset})[0]
+        assert h["code"] == 0
+    assert wire.create_topic(master.addr, "HaTopic", 1)["code"] == 0
+    commit(master.addr, 3)
+    assert master.proc.stop() == 0  # a clean stop persists the master's offsets
+    commit(slave.addr, 9)  # the consumer moved on against the slave
+    assert offset_on(slave.addr) == "9"
+    master.proc.start(ready_line="boot success", ready_port=int(master.addr.rsplit(":", 1)[1]))
+    assert wait_for(lambda: offset_on(slave.addr) == "3", 25), offset_on(slave.addr)
