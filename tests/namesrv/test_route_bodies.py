@@ -41,6 +41,13 @@ def test_route_bytes_match_a_real_name_server_in_both_flavours():
     assert route(perm=7, queues=8).encode(fastjson=False) == CAPTURED_NEW
 
 
+def test_route_pretty_encoding_is_the_same_route_indented():
+    text = route().encode(pretty=True).decode()
+    assert "\n" in text
+    assert TopicRouteData.decode(text.encode()) == route()
+    assert route().encode(fastjson=False, pretty=True).count(b"\n") > 1
+
+
 def test_route_reads_both_flavours_and_the_old_flag_name():
     assert TopicRouteData.decode(CAPTURED_OLD) == route()
     assert TopicRouteData.decode(CAPTURED_NEW) == route(perm=7, queues=8)

@@ -159,8 +159,8 @@ class TopicRouteData(JsonBody):
     def encode(self, fastjson: bool = True, pretty: bool = False) -> bytes:
         """The body bytes: fastjson's default form, or with ``fastjson=False`` the standard JSON
         4.9.4+ name servers send (``BrowserCompatible``: quoted map keys, keys sorted, ASCII)."""
-        if pretty:
-            return super().encode(fastjson, pretty)
+        if pretty:  # JsonBody by name: zero-argument super() fails in a slots dataclass
+            return JsonBody.encode(self, fastjson, pretty)
         return self.to_json_text(standard=not fastjson).encode("utf-8")
 
     def to_json_text(self, standard: bool = False) -> str:

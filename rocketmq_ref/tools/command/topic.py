@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Callable, TextIO
 
 from rocketmq_ref.common import mixall, topic_validator
-from rocketmq_ref.common.fastjson import JsonBody
 from rocketmq_ref.common.sysflag import TopicSysFlag
 from rocketmq_ref.common.topic_config import TopicConfig
 from rocketmq_ref.common.utilall import frontstring_at_least, time_millis_to_human_string2
@@ -181,8 +180,7 @@ class TopicRouteSubCommand(SubCommand):
     def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
         route = admin_factory().examine_topic_route_info(cl.get_option_value("t"))
         if not cl.has_option("l"):
-            # JsonBody.to_json directly: TopicRouteData.encode's super() call fails on pretty=True
-            out.write(JsonBody.to_json(route, fastjson=True, pretty=True) + "\n")
+            out.write(route.encode(pretty=True).decode("utf-8") + "\n")
             return
         queues = {q.broker_name: q for q in route.queue_datas}
         out.write(ROUTE_FORMAT.format("#ClusterName", "#BrokerName", "#BrokerAddrs", "#ReadQueue",
