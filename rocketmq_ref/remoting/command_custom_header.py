@@ -96,7 +96,7 @@ def _parse(f: HeaderField, text: str, header: str) -> Any:
             raise RemotingCommandException(
                 f"{header}: the custom field <{f.key}> has value {text!r}, not a Java double") from None
     digits = text[1:] if text[:1] in ("-", "+") else text
-    if not digits.isdigit():  # what Java parseInt/parseLong accept: sign and digits only
+    if not (digits.isdigit() and digits.isascii()):  # Java parseInt/parseLong: sign, ASCII digits
         raise RemotingCommandException(
             f"{header}: the custom field <{f.key}> has value {text!r}, not a Java {kind}")
     value = int(text)
@@ -112,6 +112,68 @@ class _Codec(typing.NamedTuple):
     getter: Callable[[Any], tuple[Any, ...]]
     keys: tuple[str, ...]
     defaults: tuple[Any, ...]
+    decode: Callable[[Mapping[str, str]], Any]
+    encode_to: Callable[[Any, MutableMapping[str, str]], None]
+
+
+def _value_to_net(value: Any) -> str:
+    """A field value as Java ``toString`` writes it (the general case of the generated encoder)."""
+    t = type(value)
+    if t is str:
+        return value
+    if t is bool:
+        return "true" if value else "false"
+    return str(int(value)) if t is not float else _to_java_string(value)
+
+
+#: the most digits an unsigned decimal may have and still fit without a range check
+_SAFE_DIGITS = {"int": 9, "long": 18}
+
+
+def _compile(cls: type, fields: tuple[HeaderField, ...], defaults: tuple[Any, ...]
+             ) -> tuple[Callable[[Mapping[str, str]], Any], Callable[[Any, MutableMapping[str, str]], None]]:
+    """Straight-line decode and encode functions for one header class, generated once.
+
+    What the generic loop did per field (look up the field record, branch on its kind, ``setattr``
+    by name) is decided here instead, so a SEND_MESSAGE_V2 header costs one ``get`` and one slot
+    store per field.  Anything off the fast path (a non-string value, a sign, too many digits, a
+    bad value) goes to ``_parse``, which owns every rule and error message.
+    """
+    ns: dict[str, Any] = {"_new": cls.__new__, "_cls": cls, "_parse": _parse, "_F": fields,
+                          "_D": defaults, "_java": _to_java_string, "_net": _value_to_net,
+                          "_Err": RemotingCommandException}
+    dec = ["def decode(ext):", "    obj = _new(_cls)", "    get = ext.get"]
+    enc = ["def encode_to(self, ext):"]
+    for i, f in enumerate(fields):
+        key, attr = repr(f.key), f.attr
+        dec.append(f"    t = get({key})")
+        dec.append("    if t is None:")
+        if f.required:
+            dec.append(f"        raise _Err(_cls.__name__ + ': the custom field <' + {key} + '> is null')")
+        else:
+            dec.append(f"        obj.{attr} = _D[{i}]")
+        slow = f"_parse(_F[{i}], t if type(t) is str else _java(t), _cls.__name__)"
+        enc += [f"    v = self.{attr}", "    if v is not None:"]
+        if f.kind == "str":
+            dec += ["    else:", f"        obj.{attr} = t if type(t) is str else _java(t)"]
+            enc.append(f"        ext[{key}] = v if type(v) is str else _net(v)")
+        elif f.kind in _SAFE_DIGITS:
+            dec += [f"    elif type(t) is str and 0 < len(t) <= {_SAFE_DIGITS[f.kind]} "
+                    "and t.isdigit() and t.isascii():",
+                    f"        obj.{attr} = int(t)",
+                    "    else:", f"        obj.{attr} = {slow}"]
+            enc.append(f"        ext[{key}] = str(v) if type(v) is int else _net(v)")
+        else:  # bool, double
+            dec += ["    else:", f"        obj.{attr} = {slow}"]
+            enc.append(f"        ext[{key}] = _net(v)")
+    if getattr(cls, "check_fields", None) is not CommandCustomHeader.check_fields:
+        dec.append("    obj.check_fields()")
+    dec.append("    return obj")
+    if len(enc) == 1:
+        enc.append("    pass")
+    code = "\n".join(dec) + "\n\n" + "\n".join(enc) + "\n"
+    exec(compile(code, f"<{cls.__qualname__} codec>", "exec"), ns)  # noqa: S102 -- our own text
+    return ns["decode"], ns["encode_to"]
 
 
 class CommandCustomHeader:
@@ -142,7 +204,8 @@ class CommandCustomHeader:
                 getter = lambda obj: ()  # noqa: E731
             defaults = tuple(getattr(cls(), a) for a in attrs) if fields else ()
             codec = CommandCustomHeader._codec_cache[cls] = _Codec(
-                fields, getter, tuple(f.key for f in fields), defaults)
+                fields, getter, tuple(f.key for f in fields), defaults,
+                *_compile(cls, fields, defaults))
         return codec
 
     @classmethod
@@ -155,16 +218,8 @@ class CommandCustomHeader:
 
     def encode_to(self, ext: MutableMapping[str, str]) -> None:
         """Java ``makeCustomHeaderToNet``: every non-None field into ``ext`` as a Java string."""
-        codec = self._codec()
-        for key, value in zip(codec.keys, codec.getter(self)):
-            if value is not None:
-                t = type(value)
-                if t is str:
-                    ext[key] = value
-                elif t is bool:
-                    ext[key] = "true" if value else "false"
-                else:
-                    ext[key] = str(int(value)) if t is not float else _to_java_string(value)
+        codec = CommandCustomHeader._codec_cache.get(type(self)) or self._codec()
+        codec.encode_to(self, ext)
 
     def to_ext_fields(self) -> dict[str, str]:
         ext: dict[str, str] = {}
@@ -173,21 +228,7 @@ class CommandCustomHeader:
 
     @classmethod
     def decode(cls: type[T], ext: Mapping[str, str]) -> T:
-        """Java ``decodeCommandCustomHeader``: the header from ``ext`` (see the module docstring)."""
-        codec = cls._codec()
-        obj = cls.__new__(cls)  # every field is set below, once
-        get = ext.get
-        for f, default in zip(codec.fields, codec.defaults):
-            text = get(f.key)
-            if text is None:
-                if f.required:
-                    raise RemotingCommandException(f"{cls.__name__}: the custom field <{f.key}> is null")
-                setattr(obj, f.attr, default)
-            elif f.kind == "str" and type(text) is str:
-                setattr(obj, f.attr, text)
-            else:
-                if type(text) is not str:
-                    text = _to_java_string(text)
-                setattr(obj, f.attr, _parse(f, text, cls.__name__))
-        obj.check_fields()
-        return obj
+        """Java ``decodeCommandCustomHeader``: the header from ``ext`` (see the module docstring;
+        the work is done by the function ``_compile`` generated for ``cls``)."""
+        codec = CommandCustomHeader._codec_cache.get(cls) or cls._codec()
+        return codec.decode(ext)
