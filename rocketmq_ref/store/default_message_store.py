@@ -754,7 +754,8 @@ class DefaultMessageStore(MessageStore):
 
     def get_min_offset_in_queue(self, topic: str, queue_id: int) -> int:
         logic = self.get_consume_queue(topic, queue_id)
-        return logic.get_min_offset_in_queue() if logic is not None else -1
+        # Java's findConsumeQueue creates the empty queue, whose min offset is 0
+        return logic.get_min_offset_in_queue() if logic is not None else 0
 
     def get_commit_log_offset_in_queue(self, topic: str, queue_id: int, consume_queue_offset: int) -> int:
         logic = self.get_consume_queue(topic, queue_id)
@@ -773,7 +774,7 @@ class DefaultMessageStore(MessageStore):
 
     def get_message_total_in_queue(self, topic: str, queue_id: int) -> int:
         logic = self.get_consume_queue(topic, queue_id)
-        return logic.get_message_total_in_queue() if logic is not None else -1
+        return logic.get_message_total_in_queue() if logic is not None else 0
 
     def _store_time_of_unit(self, buf: SelectMappedBufferResult | None) -> int:
         if buf is None:

@@ -21,6 +21,7 @@ from rocketmq_ref.client.producer import (LocalTransactionState, SendStatus, Tra
 from rocketmq_ref.common.message import Message, MessageQueue
 from rocketmq_ref.common.topic_validator import RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC
 from tests.e2e.test_client import wait_until
+from tests.support.processes import process_factory  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -225,6 +226,48 @@ def test_a_new_producer_of_the_group_answers_after_the_first_was_killed(cluster)
     assert wait_until(lambda: got, timeout=25), listener.checks
     assert got[0].msg_id == msg_id and bytes(got[0].body) == b"from-a-dead-producer"
     assert listener.checks and listener.checks[0][0] == b"from-a-dead-producer"
+
+
+def test_an_unresolved_half_message_survives_a_broker_kill(process_factory, tmp_path):  # noqa: F811
+    """kill -9 the broker after a check-back: after the restart the half message is checked again
+    (from the half queue and the checker's offsets on disk) and the answer commits it."""
+    from tests.broker.support import broker_props, start_broker, start_namesrv
+    ns = start_namesrv(process_factory, tmp_path)
+    props = broker_props(tmp_path, ns.addr, name="broker-crash", transactionCheckInterval=1000,
+                         transactionTimeOut=1000, flushConsumerOffsetInterval=1000)
+    broker = start_broker(process_factory, tmp_path, props)
+    decision = {"state": UNKNOW}
+    listener = Listener(lambda m: UNKNOW, lambda m: decision["state"])
+    clients = []
+    try:
+        producer = TransactionMQProducer("tx_crash_pg")
+        clients.append(producer)
+        producer.set_namesrv_addr(ns.addr)
+        for k, v in FAST.items():
+            setattr(producer, k, v)
+        producer.set_transaction_listener(listener)
+        producer.start()
+        r = producer.send_message_in_transaction(Message("TxCrash", b"survives"), None)
+        assert wait_until(lambda: listener.checks, timeout=20)
+        broker.proc.kill()
+        before = len(listener.checks)
+        decision["state"] = COMMIT
+        broker.proc.start(ready_line="boot success", ready_port=int(props["listenPort"]))
+        consumer = DefaultMQPushConsumer("tx_crash_cg")
+        clients.append(consumer)
+        consumer.set_namesrv_addr(ns.addr)
+        for k, v in FAST.items():
+            setattr(consumer, k, v)
+        consumer.set_consume_from_where(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET)
+        consumer.subscribe("TxCrash", "*")
+        got: list[Any] = []
+        consumer.register_message_listener(lambda msgs, ctx: got.extend(msgs) or ConsumeConcurrentlyStatus.CONSUME_SUCCESS)
+        consumer.start()
+        assert wait_until(lambda: got, timeout=30), listener.checks
+        assert len(listener.checks) > before and got[0].msg_id == r.msg_id and bytes(got[0].body) == b"survives"
+    finally:
+        for c in reversed(clients):
+            c.shutdown()
 
 
 def _run_producer(namesrv: str, group: str, topic: str) -> None:
