@@ -610,6 +610,8 @@ class DefaultMQProducerImpl:
         msg_id = decode_message_id(send_result.offset_msg_id or send_result.msg_id)
         broker_name = send_result.message_queue.broker_name
         broker_addr = self.mq_client_factory.find_broker_address_in_publish(broker_name)
+        if broker_addr is None:  # never let a None address reach a name server; the broker checks back
+            raise MQClientException(f"The broker[{broker_name}] not exist")
         header = EndTransactionRequestHeader(
             producer_group=self.default_mq_producer.producer_group, tran_state_table_offset=send_result.queue_offset,
             commit_log_offset=msg_id.offset, commit_or_rollback=_END_TYPES[local_transaction_state.name],
