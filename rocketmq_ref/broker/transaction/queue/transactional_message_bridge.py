@@ -105,8 +105,8 @@ class TransactionalMessageBridge:
             stats.inc_group_get_nums(group, topic, result.get_message_count())
             stats.inc_group_get_size(group, topic, result.buffer_total_size)
             stats.inc_broker_get_nums(result.get_message_count())
-        elif status is not PullStatus.NO_NEW_MSG or result.status is not GetMessageStatus.OFFSET_OVERFLOW_ONE:
-            log.debug("%s topic=%s group=%s requestOffset=%d", result.status, topic, group, offset)
+        else:
+            log.debug("%s topic=%s group=%s requestOffset=%d", result.status.name, topic, group, offset)
         return PullResult(status, result.next_begin_offset, result.min_offset, result.max_offset, found)
 
     @staticmethod
