@@ -15,6 +15,7 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from rocketmq_ref.common.otlp_json import read_spans
@@ -22,6 +23,9 @@ from rocketmq_ref.common.tracing import ATTR_BOOK, ATTR_CODE_FILE, ATTR_CODE_LIN
 from rocketmq_ref.tools.traceview import java_source_url, trace_script
 from rocketmq_ref.tools.walkthrough_model import (TRACE_DIR, SpanTree, WalkthroughError, find,
                                                   resolve_stops)
+
+
+logger = logging.getLogger(__name__)
 
 
 def _up(docname: str) -> str:
@@ -168,6 +172,22 @@ class WalkthroughOutputDirective(_WalkthroughDirective):
         return [nodes.literal_block(outputs[key], outputs[key], classes=["walkthrough-output"])]
 
 
+def check_source_pages(app: Sphinx, exception: BaseException | None) -> None:
+    """Every code location a recording names must have its highlighted source page, or the span
+    trees and the viewer would link nowhere."""
+    if exception is not None or app.builder.format != "html":
+        return
+    missing: set[str] = set()
+    for path in sorted(TRACE_DIR.glob("*.jsonl")):
+        for s in read_spans(path):
+            file = s["attrs"].get(ATTR_CODE_FILE)
+            if file and str(file).startswith("rocketmq_ref/") and \
+                    not Path(app.outdir, "_modules", f"{file[:-3]}.html").exists():
+                missing.add(f"{file} (traces/{path.name})")
+    for m in sorted(missing):
+        logger.warning("no source page for %s: is the module in the API pages?", m)
+
+
 def copy_traces(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -195,5 +215,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_directive("walkthrough-stops", WalkthroughStopsDirective)
     app.add_directive("walkthrough-output", WalkthroughOutputDirective)
     app.connect("build-finished", copy_traces)
+    app.connect("build-finished", check_source_pages)
     app.connect("env-get-outdated", outdated_contents)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
