@@ -90,3 +90,9 @@ def test_trace_script_round_trips_the_spans(linked_trace):
     names = sorted(s["name"] for line in payload for rs in line["resourceSpans"]
                    for ss in rs["scopeSpans"] for s in ss["spans"])
     assert names == sorted(s["name"] for s in read_spans(linked_trace))
+
+
+def test_traceview_cli_refuses_a_missing_file(tmp_path, capsys):
+    from rocketmq_ref.tools.traceview import main
+    assert main([str(tmp_path / "nope.jsonl"), "--port", "0"]) == 2
+    assert "no trace file" in capsys.readouterr().err

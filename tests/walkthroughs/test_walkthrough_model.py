@@ -144,3 +144,18 @@ def test_find_by_section_id_and_unknown_key():
 def test_vscode_launch_json_offers_every_walkthrough():
     text = (ROOT / ".vscode" / "launch.json").read_text(encoding="utf-8")
     assert text == launch_json_text(discover()), LAUNCH_HINT
+
+
+def test_cli_lists_every_walkthrough_with_its_ids(capsys):
+    from rocketmq_ref.tools.walkthrough import main
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for w in discover():
+        assert w.name in out and " ".join(w.sections) in out
+
+
+def test_cli_names_the_known_walkthroughs_for_an_unknown_key(capsys):
+    from rocketmq_ref.tools.walkthrough import main
+    assert main(["run", "Z9.9"]) == 2
+    err = capsys.readouterr().err
+    assert "no walkthrough named or covering 'Z9.9'" in err and "namesrv_routes" in err
