@@ -43,6 +43,13 @@ def test_get_message_statuses_follow_java(store):
     assert (r.status, r.next_begin_offset) == (GetMessageStatus.OFFSET_OVERFLOW_BADLY, 3)
 
 
+def test_a_queue_never_written_has_offsets_zero_as_java(store):
+    # Java's findConsumeQueue creates the empty queue: min, max and total are all 0, never -1
+    assert store.get_min_offset_in_queue("Never", 3) == 0
+    assert store.get_max_offset_in_queue("Never", 3) == 0
+    assert store.get_message_total_in_queue("Never", 3) == 0
+
+
 def test_offset_too_small_after_old_files_are_cleaned(tmp_path):
     s = open_store(small_config(tmp_path, mapped_file_size_commit_log=16 * 1024))
     try:

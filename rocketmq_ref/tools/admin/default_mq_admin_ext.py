@@ -373,8 +373,7 @@ class DefaultMQAdminExt(ClientConfig):
 
     # -- MQAdmin: queue offsets ---------------------------------------------------------------------
     def min_offset(self, mq: MessageQueue) -> int:
-        # a queue never written answers -1 here (Java creates the empty ConsumeQueue and says 0)
-        return max(0, self.mq_client_instance.mq_admin_impl.min_offset(mq))
+        return self.mq_client_instance.mq_admin_impl.min_offset(mq)
 
     def max_offset(self, mq: MessageQueue) -> int:
         return self.mq_client_instance.mq_admin_impl.max_offset(mq)
