@@ -82,6 +82,8 @@ class ServiceThread(ABC):
         return self._thread is not None and self._thread.is_alive()
 
     def wakeup(self) -> None:
+        if self._notified:  # Java hasNotified.compareAndSet(false, true) fails: nothing to do
+            return
         with self._cond:
             if not self._notified:
                 self._notified = True

@@ -52,6 +52,9 @@ class ConsumeQueue:
                              f"{CQ_STORE_UNIT_SIZE}")
         self.consume_queue_ext: ConsumeQueueExt | None = None
         config = default_message_store.get_message_store_config()
+        # both live as long as the store: looked up once, not per dispatched unit
+        self._config = config
+        self._running_flags = default_message_store.get_running_flags()
         if config.enable_consume_queue_ext:
             self.consume_queue_ext = ConsumeQueueExt(
                 topic, queue_id, StorePathConfigHelper.get_store_path_consume_queue_ext(config.store_path_root_dir),
@@ -293,13 +296,14 @@ class ConsumeQueue:
         """Write the unit of one dispatched record; retry up to 30 times, 1 s apart, then mark the
         store's logic queues unwritable (Java ``putMessagePositionInfoWrapper``)."""
         store = self.default_message_store
-        running_flags = store.get_running_flags()
+        running_flags = self._running_flags
         can_write = running_flags.is_cq_writeable()
+        config = self._config
         for i in range(PUT_MAX_RETRIES):
             if not can_write:
                 break
             tags_code = request.tags_code
-            if self.consume_queue_ext is not None and store.get_message_store_config().enable_consume_queue_ext:
+            if self.consume_queue_ext is not None and config.enable_consume_queue_ext:
                 ext_addr = self.consume_queue_ext.put(
                     CqExtUnit(request.tags_code, request.store_timestamp, request.bit_map))
                 if _is_ext_addr(ext_addr):
@@ -309,11 +313,10 @@ class ConsumeQueue:
                                 "offset:%d", self.topic, self.queue_id, request.commit_log_offset)
             if self.put_message_position_info(request.commit_log_offset, request.msg_size,
                                               tags_code, request.consume_queue_offset):
-                config = store.get_message_store_config()
                 checkpoint = store.get_store_checkpoint()
-                if config.broker_role == BrokerRole.SLAVE or config.enable_d_leger_commit_log:
+                if config.broker_role is BrokerRole.SLAVE or config.enable_d_leger_commit_log:
                     checkpoint.set_physic_msg_timestamp(request.store_timestamp)
-                checkpoint.set_logics_msg_timestamp(request.store_timestamp)
+                checkpoint.logics_msg_timestamp = request.store_timestamp  # set_logics_msg_timestamp
                 return
             log.warning("[BUG]put commit log position info to %s:%d %d failed, retry %d times",
                         self.topic, self.queue_id, request.commit_log_offset, i)
@@ -329,10 +332,13 @@ class ConsumeQueue:
             return True
         _UNIT.pack_into(self.byte_buffer_index, 0, offset, size, tags_code)
         expect_logic_offset = cq_offset * CQ_STORE_UNIT_SIZE
-        mapped_file = self.mapped_file_queue.get_last_mapped_file(expect_logic_offset)
+        files = self.mapped_file_queue.mapped_files
+        mapped_file = files[-1] if files else None
+        if mapped_file is None or mapped_file.wrote_position == mapped_file.file_size:
+            mapped_file = self.mapped_file_queue.get_last_mapped_file(expect_logic_offset)
         if mapped_file is None:
             return False
-        if mapped_file.first_create_in_queue and cq_offset != 0 and mapped_file.get_wrote_position() == 0:
+        if mapped_file.first_create_in_queue and cq_offset != 0 and mapped_file.wrote_position == 0:
             # a queue whose first unit is not unit 0 (older files deleted, or a rebuilt queue)
             self.min_logic_offset = expect_logic_offset
             self.mapped_file_queue.set_flushed_where(expect_logic_offset)
@@ -341,7 +347,7 @@ class ConsumeQueue:
             log.info("fill pre blank space %s %d %d", mapped_file.get_file_name(), expect_logic_offset,
                      mapped_file.get_wrote_position())
         if cq_offset != 0:
-            current_logic_offset = mapped_file.get_wrote_position() + mapped_file.get_file_from_offset()
+            current_logic_offset = mapped_file.wrote_position + mapped_file.file_from_offset
             if expect_logic_offset < current_logic_offset:
                 log.warning("Build  consume queue repeatedly, expectLogicOffset: %d currentLogicOffset: %d "
                             "Topic: %s QID: %d Diff: %d", expect_logic_offset, current_logic_offset,

@@ -28,6 +28,7 @@ from rocketmq_ref.common.topic_validator import RMQ_SYS_SCHEDULE_TOPIC, RMQ_SYS_
 from rocketmq_ref.common.tracing import record_error, span
 from rocketmq_ref.common.utilall import get_disk_partition_space_used_percent
 from rocketmq_ref.store.allocate_mapped_file_service import AllocateMappedFileService
+from rocketmq_ref.store.append_message_result import AppendMessageStatus
 from rocketmq_ref.store.clean_services import CleanCommitLogService, CleanConsumeQueueService
 from rocketmq_ref.store.commit_log import CommitLog
 from rocketmq_ref.store.config.broker_role import BrokerRole
@@ -59,6 +60,7 @@ _UNIT = struct.Struct(">qiq")
 _INT = struct.Struct(">i")
 MAX_TOPIC_LENGTH = 127
 _SLAVE = BrokerRole.SLAVE
+_APPEND_OK = AppendMessageStatus.PUT_OK
 MAX_PROPERTIES_LENGTH = 32767
 
 
@@ -497,29 +499,27 @@ class DefaultMessageStore(MessageStore):
         elapsed = int((time.monotonic() - begin) * 1000)
         if elapsed > 500:
             log.warning("putMessage not in lock elapsed time(ms)=%d", elapsed)
-        self.store_stats_service.set_put_message_entire_time_max(elapsed)
-        if result.append_message_result is None or not result.append_message_result.is_ok():
-            self.store_stats_service.on_put_failed()
+        stats = self.store_stats_service
+        stats.set_put_message_entire_time_max(elapsed)
+        ar = result.append_message_result
+        if ar is None or ar.status is not _APPEND_OK:
+            stats.on_put_failed()
         return result
 
     def put_message(self, msg: Any) -> PutMessageResult:
         """Store one MessageExtBrokerInner; blocks for the flush/slave the config asks for."""
-        if not self._fast_checks_pass(msg):
+        ps = msg.properties_string
+        # check_store_status + check_message in one expression (the common case, no frame); when
+        # it is not plainly fine the full checks run and name the status
+        if (self.shutdown_flag or self.message_store_config.broker_role is _SLAVE
+                or self.running_flags.flag_bits or self.commit_log.begin_time_in_lock
+                or len(msg.topic) > MAX_TOPIC_LENGTH or (ps and len(ps) > MAX_PROPERTIES_LENGTH)):
             failed = (self._pre_check(self.check_store_status())
                       or self._pre_check(self.check_message(msg)))
             if failed is not None:
                 return failed
         begin = time.monotonic()
         return self._after_put(begin, self.commit_log.put_message(msg))
-
-    def _fast_checks_pass(self, msg: Any) -> bool:
-        """The common case of ``check_store_status`` + ``check_message`` in one expression; when it
-        is not plainly fine the full checks run and name the status."""
-        ps = msg.properties_string
-        return (not self.shutdown_flag and self.message_store_config.broker_role is not _SLAVE
-                and not self.running_flags.flag_bits
-                and not self.commit_log.begin_time_in_lock and len(msg.topic) <= MAX_TOPIC_LENGTH
-                and (not ps or len(ps) <= MAX_PROPERTIES_LENGTH))
 
     def async_put_message(self, msg: Any) -> concurrent.futures.Future[PutMessageResult]:
         """Append now; the future completes after the flush/slave (``asyncio.wrap_future`` it)."""

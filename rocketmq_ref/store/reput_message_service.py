@@ -37,7 +37,9 @@ class CommitLogDispatcherBuildConsumeQueue:
     def dispatch(self, request: DispatchRequest) -> None:
         tran_type = request.sys_flag & _TRAN_MASK
         if tran_type < _PREPARED or tran_type == MessageSysFlag.TRANSACTION_COMMIT_TYPE:
-            self.store.put_message_position_info(request)
+            # DefaultMessageStore.put_message_position_info, one frame fewer
+            self.store.find_consume_queue(request.topic, request.queue_id) \
+                .put_message_position_info_wrapper(request)
 
 
 class CommitLogDispatcherBuildIndex:
@@ -45,9 +47,10 @@ class CommitLogDispatcherBuildIndex:
 
     def __init__(self, store: DefaultMessageStore) -> None:
         self.store = store
+        self.config = store.get_message_store_config()  # one object for the store's life
 
     def dispatch(self, request: DispatchRequest) -> None:
-        if self.store.get_message_store_config().message_index_enable:
+        if self.config.message_index_enable:
             self.store.get_index_service().build_index(request)
 
 
@@ -112,6 +115,7 @@ class ReputMessageService(ServiceThread):
         notify = (listener is not None and cfg.broker_role is not BrokerRole.SLAVE
                   and store.is_long_polling_enable())
         is_master = store.get_broker_id() == 0
+        is_slave = cfg.broker_role is BrokerRole.SLAVE
         check = commit_log.check_message_and_return_size
         dispatched = 0
         do_next = True
@@ -150,7 +154,7 @@ class ReputMessageService(ServiceThread):
                             self.reput_from_offset += size
                             read_size += size
                             dispatched += 1
-                            if cfg.broker_role is BrokerRole.SLAVE:
+                            if is_slave:
                                 store.store_stats_service.on_put(req.topic, 1, req.msg_size)
                         else:  # blank record: the rest of this file is empty
                             self.reput_from_offset = commit_log.roll_next_file(self.reput_from_offset)

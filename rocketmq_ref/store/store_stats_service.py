@@ -73,12 +73,13 @@ class StoreStatsService(ServiceThread):
 
     def set_put_message_entire_time_max(self, value_ms: int) -> None:
         """Count one put's latency (Java also keeps the max under this name)."""
-        self.buckets[bisect.bisect_left(_LATENCY_BOUNDS, value_ms)] += 1
         times = self.put_message_distribute_time
-        if value_ms <= 0:
+        if value_ms <= 0:  # most puts: first bucket of both, no search
+            self.buckets[0] += 1
             times[0] += 1
-        else:
-            times[1 + bisect.bisect_right(_TIME_UPPER, value_ms)] += 1
+            return
+        self.buckets[bisect.bisect_left(_LATENCY_BOUNDS, value_ms)] += 1
+        times[1 + bisect.bisect_right(_TIME_UPPER, value_ms)] += 1
         if value_ms > self.put_message_entire_time_max:
             self.put_message_entire_time_max = value_ms
 

@@ -81,7 +81,7 @@ class IndexFile:
     def put_key(self, key: str, phy_offset: int, store_timestamp: int) -> bool:
         """Append one entry for ``key`` and make it the head of its slot chain; False when full."""
         header = self.index_header
-        index_count = header.get_index_count()
+        index_count = header.index_count
         if index_count >= self.index_num:
             log.warning("Over index file capacity: index count = %d; index max num = %d",
                         index_count, self.index_num)
@@ -97,14 +97,15 @@ class IndexFile:
         if slot_value <= INVALID_INDEX or slot_value > index_count:
             slot_value = INVALID_INDEX
 
-        begin = header.get_begin_timestamp()
+        begin = header.begin_timestamp
         if begin <= 0:
             time_diff = 0
         else:
-            # Java long division truncates toward zero
+            # Java long division truncates toward zero; a negative difference is clamped to 0
             delta = store_timestamp - begin
-            time_diff = abs(delta) // 1000 * (1 if delta >= 0 else -1)
-            time_diff = min(max(time_diff, 0), _INT_MAX)
+            time_diff = delta // 1000 if delta > 0 else 0
+            if time_diff > _INT_MAX:
+                time_diff = _INT_MAX
 
         _ENTRY.pack_into(buf, self._entries_base + index_count * INDEX_SIZE, key_hash, phy_offset,
                          time_diff, slot_value)

@@ -24,6 +24,8 @@ from rocketmq_ref.store.index.query_offset_result import QueryOffsetResult
 log = logging.getLogger("rocketmq_ref.store")
 
 MAX_TRY_IDX_CREATE = 3
+_TRAN_MASK = MessageSysFlag.TRANSACTION_ROLLBACK_TYPE  # getTransactionValue's mask
+_ROLLBACK = MessageSysFlag.TRANSACTION_ROLLBACK_TYPE
 
 
 def build_key(topic: str, key: str) -> str:
@@ -130,17 +132,22 @@ class IndexService:
 
     def build_index(self, req) -> None:
         """Index one dispatched record (Java ``CommitLogDispatcherBuildIndex`` -> ``buildIndex``)."""
-        index_file = self.retry_get_and_create_index_file()
+        files = self.index_file_list
+        # the last file while it has room, read without the lock: only this (dispatch) thread
+        # appends to the list, and deletion never removes the last file
+        index_file = files[-1] if files else None
+        if index_file is None or index_file.index_header.index_count >= index_file.index_num:
+            index_file = self.retry_get_and_create_index_file()
         if index_file is None:
             log.error("build index error, stop building index")
             return
-        if req.commit_log_offset < index_file.get_end_phy_offset():
+        if req.commit_log_offset < index_file.index_header.end_phy_offset:
             return  # replayed record, already indexed
-        if MessageSysFlag.get_transaction_value(req.sys_flag) == MessageSysFlag.TRANSACTION_ROLLBACK_TYPE:
+        if req.sys_flag & _TRAN_MASK == _ROLLBACK:
             return
         topic = req.topic
         if req.uniq_key:
-            index_file = self._put_key(index_file, req, build_key(topic, req.uniq_key))
+            index_file = self._put_key(index_file, req, topic + "#" + req.uniq_key)
             if index_file is None:
                 log.error("putKey error commitlog %d uniqkey %s", req.commit_log_offset, req.uniq_key)
                 return
@@ -148,7 +155,7 @@ class IndexService:
         if keys:
             for key in keys.split(mc.KEY_SEPARATOR):
                 if key:
-                    index_file = self._put_key(index_file, req, build_key(topic, key))
+                    index_file = self._put_key(index_file, req, topic + "#" + key)  # build_key
                     if index_file is None:
                         log.error("putKey error commitlog %d key %s", req.commit_log_offset, key)
                         return
