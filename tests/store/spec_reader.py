@@ -149,8 +149,11 @@ def read_commitlog_dir(path: str, file_size: int) -> list[SpecRecord]:
 
 
 def records_in(path: str) -> bool:
+    """Whether the file starts with a record: a whole, non-zero TOTALSIZE (an empty or short file,
+    or a preallocated one still all zeros, holds none)."""
     with open(path, "rb") as f:
-        return f.read(4) != b"\0\0\0\0"
+        head = f.read(4)
+    return len(head) == 4 and head != b"\0\0\0\0"
 
 
 # -- Java String.hashCode (§7), written here again on purpose: the reader shares nothing -----------

@@ -39,6 +39,14 @@ def written(tmp_path):
     return config, sent, results, t_begin
 
 
+def test_records_in_sees_data_only_behind_a_whole_nonzero_size(tmp_path):
+    cases = {"empty": b"", "short": b"\0\0\1", "zeros": bytes(64), "record": b"\0\0\0\x5b" + bytes(60)}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    assert {n: spec_reader.records_in(str(tmp_path / n)) for n in cases} == \
+        {"empty": False, "short": False, "zeros": False, "record": True}
+
+
 def test_commit_log_records_match_the_spec(written, tmp_path):
     config, sent, results, t_begin = written
     records = spec_reader.read_commitlog_dir(os.path.join(str(tmp_path), "commitlog"),
