@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
+from rocketmq_ref.common.configuration import Configuration
 from rocketmq_ref.common.namesrv_config import NamesrvConfig
 from rocketmq_ref.common.protocol.request_code import RequestCode
 from rocketmq_ref.common.service_thread import ServiceThread
 from rocketmq_ref.common.tracing import traced
-from rocketmq_ref.namesrv.configuration import Configuration
 from rocketmq_ref.namesrv.kvconfig.kv_config_manager import KVConfigManager
 from rocketmq_ref.namesrv.processor.default_request_processor import DefaultRequestProcessor
 from rocketmq_ref.namesrv.routeinfo.broker_housekeeping_service import BrokerHousekeepingService
