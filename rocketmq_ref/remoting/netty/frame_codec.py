@@ -58,7 +58,9 @@ class NettyDecoder:
             self._start = self._end = start = end = 0
             if len(self._buf) > 4 * _INITIAL:
                 self._buf = bytearray(_INITIAL)  # give back what a large frame took
-        need = max(self._need, 4)
+            if self._need <= len(self._buf):  # everything consumed: the whole buffer is free
+                return memoryview(self._buf)
+        need = self._need if self._need > 4 else 4
         size = len(self._buf)
         if size - end < _MIN_FREE or start + need > size:
             pending = end - start

@@ -5,6 +5,10 @@ close and the timeout scan (Java ``remoting/netty/NettyRemotingAbstract``; book 
 Threads.  All I/O runs on one asyncio loop (the Netty event loop): either a loop the owner runs in a
 daemon thread of its own, or a running loop handed in.  Processors with ``process_request`` run on
 their executor (a thread pool); processors with ``async def async_process_request`` run on the loop.
+A blocking processor that sets ``run_on_loop = True`` is called on the loop too, with no executor
+hand-off: Java always hands a request to the processor's pool, but in CPython the two thread
+switches (submit, then ``call_soon_threadsafe`` for the answer) cost more CPU than a short
+processor's own work; only processors that never wait long (an in-memory append) may ask for it.
 Channel events go to the listener on the ``NettyEventExecutor`` thread; async callbacks run on the
 callback executor.  Every public entry point may be called from any thread, except that the blocking
 ``invoke_sync`` refuses to run on the loop thread (it would deadlock): asyncio code awaits
@@ -53,7 +57,9 @@ _JAVA = "org.apache.rocketmq.remoting.netty.NettyRemotingAbstract#"
 _get_running_loop = events._get_running_loop
 _get_ident = threading.get_ident
 
-ProcessorPair = tuple[Any, Executor, bool]  # processor, executor, runs on the loop
+ProcessorPair = tuple[Any, Executor, int]  # processor, executor, one of the modes below
+#: where a processor runs: on its executor, as a coroutine on the loop, or called on the loop
+ON_EXECUTOR, ASYNC_ON_LOOP, BLOCKING_ON_LOOP = 0, 1, 2
 
 
 class NettyEventType:
@@ -254,7 +260,8 @@ class NettyRemotingAbstract:
     def register_processor(self, request_code: int, processor: Any,
                            executor: Executor | None = None) -> None:
         """Java ``registerProcessor``: ``processor`` handles ``request_code``; blocking processors run
-        on ``executor`` (the public executor when None), async ones on the loop."""
+        on ``executor`` (the public executor when None) unless they set ``run_on_loop``, async ones
+        on the loop."""
         self.processor_table[int(request_code)] = self._pair(processor, executor)
 
     def register_default_processor(self, processor: Any, executor: Executor | None = None) -> None:
@@ -266,7 +273,11 @@ class NettyRemotingAbstract:
         if not is_async and not callable(getattr(processor, "process_request", None)):
             raise TypeError(f"{processor!r} has neither process_request nor async "
                             "async_process_request")
-        return processor, executor or self.public_executor, is_async
+        if is_async:
+            mode = ASYNC_ON_LOOP
+        else:
+            mode = BLOCKING_ON_LOOP if getattr(processor, "run_on_loop", False) is True else ON_EXECUTOR
+        return processor, executor or self.public_executor, mode
 
     def get_processor_pair(self, request_code: int) -> ProcessorPair | None:
         return self.processor_table.get(request_code)
@@ -385,7 +396,7 @@ class NettyRemotingAbstract:
             self._reply_directly(channel, cmd, RemotingSysResponseCode.REQUEST_CODE_NOT_SUPPORTED,
                                  f" request type {code} not supported")
             return
-        processor, executor, is_async = pair
+        processor, executor, mode = pair
         try:
             rejected = processor.reject_request()
         except Exception:
@@ -394,7 +405,10 @@ class NettyRemotingAbstract:
             self._reply_directly(channel, cmd, RemotingSysResponseCode.SYSTEM_BUSY,
                                  "[REJECTREQUEST]system busy, start flow control for a while")
             return
-        if is_async:
+        if mode == BLOCKING_ON_LOOP:
+            self._run_blocking_processor(channel, cmd, processor)
+            return
+        if mode == ASYNC_ON_LOOP:
             channel.inflight_requests += 1
             coro = self._run_async(channel, cmd, processor)
             if getattr(processor, "eager_start", True):
@@ -437,7 +451,8 @@ class NettyRemotingAbstract:
 
     def _run_blocking_processor(self, channel: RemotingChannel, cmd: RemotingCommand,
                                 processor: Any) -> None:
-        """On the processor's executor thread (Java's ``RequestTask`` run)."""
+        """On the processor's executor thread (Java's ``RequestTask`` run), or on the loop for a
+        ``run_on_loop`` processor."""
         with self._server_span(cmd) as s:
             ctx = self._request_context(channel, cmd, s)
             try:
