@@ -47,7 +47,16 @@ _STORED_CODES = {
 
 
 class SendMessageProcessor(AbstractSendMessageProcessor):
-    """Registered for codes 10, 310, 320 and 36."""
+    """Registered for codes 10, 310, 320 and 36.
+
+    Java runs it on the ``SendMessageThread_`` pool (``sendMessageThreadPoolNums``).  Here it is
+    called on the remoting event loop (``run_on_loop``): a send is an in-memory append under the
+    commit log's put lock, and in CPython the two thread hand-offs (to the pool and back for the
+    answer) cost more CPU than the send itself.  Waits that can be long (a flush or a slave, with
+    ``SYNC_FLUSH`` or ``SYNC_MASTER``) are futures and are answered later, off the loop.
+    """
+
+    run_on_loop = True
 
     def process_request(self, ctx: Any, request: RemotingCommand) -> RemotingCommand | None:
         """The response now, or None when the store still waits for a flush or a slave: then the
