@@ -112,11 +112,17 @@ def json_header_decode(data: bytes | memoryview, cmd: "RemotingCommand") -> None
     d = _parse(text)
     if type(d) is not dict:
         raise RemotingCommandException(f"JSON header must be an object, got {type(d).__name__}")
-    cmd.code = _int_of(d, "code")
-    cmd.flag = _int_of(d, "flag")
-    cmd.opaque = _int_of(d, "opaque")
-    cmd.version = _int_of(d, "version")
-    lang = d.get("language")
+    get = d.get
+    # the usual case inline: a JSON integer in the int32 range; anything else goes to _int_of
+    v = get("code")
+    cmd.code = v if type(v) is int and _INT32_MIN <= v <= _INT32_MAX else _int_of(d, "code")
+    v = get("flag")
+    cmd.flag = v if type(v) is int and _INT32_MIN <= v <= _INT32_MAX else _int_of(d, "flag")
+    v = get("opaque")
+    cmd.opaque = v if type(v) is int and _INT32_MIN <= v <= _INT32_MAX else _int_of(d, "opaque")
+    v = get("version")
+    cmd.version = v if type(v) is int and _INT32_MIN <= v <= _INT32_MAX else _int_of(d, "version")
+    lang = get("language")
     if lang is None:
         cmd.language = None
     else:
