@@ -22,7 +22,6 @@ from rocketmq_ref.broker.client.consumer_ids_change_listener import DefaultConsu
 from rocketmq_ref.broker.client.consumer_manager import ConsumerManager
 from rocketmq_ref.broker.client.producer_manager import ProducerManager
 from rocketmq_ref.broker.client.rebalance_lock_manager import RebalanceLockManager
-from rocketmq_ref.broker.configuration import Configuration
 from rocketmq_ref.broker.latency.broker_fast_failure import BrokerFastFailure
 from rocketmq_ref.broker.latency.broker_fixed_thread_pool_executor import BrokerFixedThreadPoolExecutor
 from rocketmq_ref.broker.longpolling.notify_message_arriving_listener import NotifyMessageArrivingListener
@@ -47,6 +46,7 @@ from rocketmq_ref.broker.transaction.queue.transactional_message_service_impl im
     TransactionalMessageServiceImpl)
 from rocketmq_ref.broker.transaction.transactional_message_check_service import TransactionalMessageCheckService
 from rocketmq_ref.common.broker_config import BrokerConfig
+from rocketmq_ref.common.configuration import Configuration
 from rocketmq_ref.common.data_version import DataVersion
 from rocketmq_ref.common.perm_name import PermName
 from rocketmq_ref.common.protocol.body.topic_config_serialize_wrapper import TopicConfigSerializeWrapper
@@ -139,9 +139,8 @@ class BrokerController:
         self.scheduled_service = BrokerControllerScheduledService()
         self.slave_synchronize = SlaveSynchronize(self)
         self.update_master_ha_server_addr_periodically = False
-        self.configuration = Configuration(
-            [broker_config, netty_server_config, netty_client_config, message_store_config],
-            get_broker_config_path(), broker_config.config_black_list)
+        self.configuration = Configuration(broker_config, netty_server_config, netty_client_config,
+                                           message_store_config, store_path=get_broker_config_path())
         self.message_store: DefaultMessageStore | None = None  # type: ignore[assignment]
         self.remoting_server: NettyRemotingServer | None = None  # type: ignore[assignment]
         self.fast_remoting_server: NettyRemotingServer | None = None

@@ -264,6 +264,8 @@ def test_broker_status_and_config(ns, brokers):
     err = one_error_line("updateBrokerConfig", "-n", ns, "-b", addr, "-k", "flushIntervalCommitLog",
                          "-v", "not-a-number")
     assert err.startswith("mqadmin updateBrokerConfig: CODE: 1  DESC: ")
+    err = one_error_line("updateBrokerConfig", "-n", ns, "-b", addr, "-k", "brokerConfigPath", "-v", "/x")
+    assert err.startswith("mqadmin updateBrokerConfig: CODE: 16  DESC: Can not update config in black list.")
 
 
 def test_kv_config_and_namesrv_config(ns):

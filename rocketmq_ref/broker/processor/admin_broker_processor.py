@@ -70,6 +70,9 @@ def _ok(body: bytes | None = None, header_cls: type | None = None) -> RemotingCo
     return response
 
 
+_CONFIG_BLACK_LIST = frozenset(("brokerConfigPath", "rocketmqHome", "configBlackList"))  # Java's fixed set
+
+
 def _fail(code: int, remark: str) -> RemotingCommand:
     return RemotingCommand.create_response_command(code, remark)
 
@@ -195,11 +198,17 @@ class AdminBrokerProcessor:
             return _fail(ResponseCode.SYSTEM_ERROR, "UPDATE_BROKER_CONFIG needs a properties body")
         try:
             props = parse_properties(request.body.decode("utf-8"))
+            if self.validate_black_list_config_exist(props):
+                return _fail(ResponseCode.NO_PERMISSION, "Can not update config in black list.")
             self.broker_controller.configuration.update(props)
         except (UnicodeDecodeError, ConfigError, ValueError) as e:
             return _fail(ResponseCode.SYSTEM_ERROR, f"update broker config failed: {e}")
         log.info("updateBrokerConfig called by %s: %s", ctx.remote_addr, props)
         return _ok()
+
+    def validate_black_list_config_exist(self, props: dict[str, str]) -> bool:
+        black = self.broker_controller.broker_config.config_black_list
+        return any(k in _CONFIG_BLACK_LIST or k in black.split(";") for k in props)
 
     def get_broker_config(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
         conf = self.broker_controller.configuration
