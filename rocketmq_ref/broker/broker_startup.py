@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import logging.handlers
 import os
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 
 from rocketmq_ref.broker.broker_controller import BrokerController
@@ -29,6 +26,7 @@ from rocketmq_ref.broker.broker_path_config_helper import set_broker_config_path
 from rocketmq_ref.common.broker_config import BrokerConfig
 from rocketmq_ref.common.java_config import ConfigError, load_properties_file, parse_overrides
 from rocketmq_ref.common.mixall import MASTER_ID
+from rocketmq_ref.common.server_util import ENV_LOG_DIR, configure_logging, install_shutdown_signals
 from rocketmq_ref.common.tracing_setup import configure_tracing_from_env, shutdown_tracing
 from rocketmq_ref.remoting.netty.configs import NettyClientConfig, NettyServerConfig
 from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
@@ -38,7 +36,6 @@ from rocketmq_ref.store.config.message_store_config import MessageStoreConfig
 log = logging.getLogger("rocketmq_ref.broker")
 
 DEFAULT_LISTEN_PORT = 10911
-ENV_LOG_DIR = "ROCKETMQ_REF_LOG_DIR"
 
 
 def build_commandline_options() -> argparse.ArgumentParser:
@@ -104,26 +101,6 @@ def create_broker_controller(args: argparse.Namespace) -> BrokerController | Non
     return controller
 
 
-def configure_logging(log_dir: str | None) -> str:
-    """INFO and up to ``<dir>/broker.log`` (rotated at 100 MiB), warnings also to stderr."""
-    directory = (log_dir or os.environ.get(ENV_LOG_DIR)
-                 or os.path.join(os.path.expanduser("~"), "logs", "rocketmqlogs"))
-    os.makedirs(directory, exist_ok=True)
-    path = os.path.join(directory, "broker.log")
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(threadName)s - %(name)s - %(message)s")
-    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=100 * 1024 * 1024, backupCount=10,
-                                                        encoding="utf-8")
-    file_handler.setFormatter(fmt)
-    console = logging.StreamHandler(sys.stderr)
-    console.setLevel(logging.WARNING)
-    console.setFormatter(fmt)
-    root = logging.getLogger()
-    root.setLevel(logging.INFO)
-    root.addHandler(file_handler)
-    root.addHandler(console)
-    return path
-
-
 def boot_tip(controller: BrokerController) -> str:
     """The line Java prints once the broker serves."""
     tip = (f"The broker[{controller.broker_config.broker_name}, {controller.get_broker_addr()}] boot success. "
@@ -143,16 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if controller is None:
         return 0
-    log_path = configure_logging(args.log_dir)
+    log_path = configure_logging("broker.log", args.log_dir)
     configure_tracing_from_env("broker")
-    stop = threading.Event()
-
-    def on_signal(signum: int, _frame: object) -> None:
-        log.info("received %s, shutting down", signal.Signals(signum).name)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    stop = install_shutdown_signals(log)
     try:
         for cfg in (controller.broker_config, controller.netty_server_config, controller.netty_client_config,
                     controller.message_store_config):

@@ -20,12 +20,12 @@ from collections.abc import Sequence
 
 from rocketmq_ref.common.java_config import (ConfigError, load_properties_file, parse_overrides)
 from rocketmq_ref.common.namesrv_config import NamesrvConfig
+from rocketmq_ref.common.server_util import ENV_LOG_DIR, configure_logging, install_shutdown_signals
 from rocketmq_ref.common.tracing_setup import configure_tracing_from_env, shutdown_tracing
 from rocketmq_ref.namesrv.kvconfig.kv_config_serialize_wrapper import KVConfigFormatError
 from rocketmq_ref.namesrv.namesrv_controller import NamesrvController
 from rocketmq_ref.remoting.netty.configs import NettyServerConfig
 from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
-from rocketmq_ref.srvutil.server_util import ENV_LOG_DIR, configure_logging, install_shutdown_signals
 
 log = logging.getLogger("rocketmq_ref.namesrv")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 
-from rocketmq_ref.srvutil.server_util import LOG_FORMAT, default_log_dir
+from rocketmq_ref.common.server_util import LOG_FORMAT, default_log_dir
 
 
 def log_client_to_file(file_name: str = "rocketmq_client.log") -> str | None:

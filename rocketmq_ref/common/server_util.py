@@ -1,5 +1,5 @@
-"""What ``mqnamesrv`` and ``mqbroker`` share at start-up: the log files and the shutdown signals
-(Java ``org.apache.rocketmq.srvutil.ServerUtil`` and ``ShutdownHookThread``, with logback's
+"""What ``mqnamesrv``, ``mqbroker`` and the tools share at start-up: the log files and the shutdown
+signals (Java ``org.apache.rocketmq.srvutil.ServerUtil`` and ``ShutdownHookThread``, with logback's
 ``~/logs/rocketmqlogs`` layout; books A10.1.1, B2.2).
 
     log_path = configure_logging("namesrv.log", args.log_dir)

@@ -1,1 +1,0 @@
-"""Helpers the server entry points share (Java module ``srvutil``)."""
