@@ -26,6 +26,7 @@ from rocketmq_ref.broker.latency.broker_fast_failure import BrokerFastFailure
 from rocketmq_ref.broker.latency.broker_fixed_thread_pool_executor import BrokerFixedThreadPoolExecutor
 from rocketmq_ref.broker.longpolling.notify_message_arriving_listener import NotifyMessageArrivingListener
 from rocketmq_ref.broker.longpolling.pull_request_hold_service import PullRequestHoldService
+from rocketmq_ref.broker.filter.consumer_filter_manager import ConsumerFilterManager
 from rocketmq_ref.broker.offset.consumer_offset_manager import ConsumerOffsetManager
 from rocketmq_ref.broker.out.broker_outer_api import BrokerOuterAPI
 from rocketmq_ref.broker.processor.admin_broker_processor import AdminBrokerProcessor
@@ -120,6 +121,7 @@ class BrokerController:
         self.netty_client_config = netty_client_config
         self.message_store_config = message_store_config
         self.consumer_offset_manager = ConsumerOffsetManager(self)
+        self.consumer_filter_manager = ConsumerFilterManager(self)
         self.topic_config_manager = TopicConfigManager(self)
         self.pull_message_processor = PullMessageProcessor(self)
         self.pull_request_hold_service = PullRequestHoldService(self)
@@ -180,7 +182,7 @@ class BrokerController:
         """Load metadata and the store, build servers and pools, register processors and tasks."""
         with span("BrokerController.initialize", java=_JAVA + "#initialize", books=("A2.1",)):
             result = (self.topic_config_manager.load() and self.consumer_offset_manager.load()
-                      and self.subscription_group_manager.load())
+                      and self.subscription_group_manager.load() and self.consumer_filter_manager.load())
             if not result:
                 log.error("loading the broker's config files failed")
                 return False
@@ -280,6 +282,7 @@ class BrokerController:
         s.schedule_at_fixed_rate("brokerStatsSample", self.broker_stats_manager.sample, 0, 10 * 1000)
         s.schedule_at_fixed_rate("persistConsumerOffset", self.consumer_offset_manager.persist,
                                  10 * 1000, c.flush_consumer_offset_interval)
+        s.schedule_at_fixed_rate("persistConsumerFilter", self.consumer_filter_manager.persist, 10 * 1000, 10 * 1000)
         s.schedule_at_fixed_rate("protectBroker", self.protect_broker, 3 * 60 * 1000, 3 * 60 * 1000)
         period = max(10000, min(c.register_name_server_period, 60000))
         s.schedule_at_fixed_rate("registerBrokerAll", lambda: self.register_broker_all(True, False,
@@ -373,6 +376,7 @@ class BrokerController:
                 if executor is not None:
                     executor.shutdown(wait=True, cancel_futures=True)
             self.consumer_offset_manager.persist()
+            self.consumer_filter_manager.persist()
             if self.message_store is not None:
                 self.message_store.shutdown()
             self.broker_outer_api.shutdown()

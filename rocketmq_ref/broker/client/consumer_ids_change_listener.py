@@ -32,4 +32,8 @@ class DefaultConsumerIdsChangeListener(ConsumerIdsChangeListener):
             if self.broker_controller.broker_config.notify_consumer_ids_changed_enable:
                 for channel in args[0]:
                     self.broker_controller.broker2client.notify_consumer_ids_changed(channel, group)
-        # REGISTER / UNREGISTER feed the SQL92 ConsumerFilterManager in Java; tag filters need nothing.
+        elif event is ConsumerGroupEvent.UNREGISTER:
+            self.broker_controller.consumer_filter_manager.un_register(group)
+        elif event is ConsumerGroupEvent.REGISTER:
+            # the SQL92 subscriptions of a heartbeat (tag ones are skipped by the manager)
+            self.broker_controller.consumer_filter_manager.register(group, args[0] if args else ())
