@@ -17,6 +17,7 @@ from rocketmq_ref.common.protocol.request_code import RequestCode
 from rocketmq_ref.common.protocol.response_code import ResponseCode
 from rocketmq_ref.common.sysflag import TopicSysFlag
 from rocketmq_ref.common.tracing import current_span, traced
+from rocketmq_ref.filter.filter_factory import FilterFactory
 from rocketmq_ref.remoting.exception import RemotingCommandException
 from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
 
@@ -136,6 +137,10 @@ class ClientManageProcessor:
                     return RemotingCommand.create_response_command(
                         ResponseCode.SYSTEM_ERROR,
                         f"The broker does not support consumer to filter message by {sd.expression_type}")
-                return RemotingCommand.create_response_command(
-                    ResponseCode.SUBSCRIPTION_PARSE_FAILED, f"no {sd.expression_type} filter on this broker")
+                try:  # FILTER's hook: compile as Java's FilterFactory does, answer the reason
+                    FilterFactory.INSTANCE.compile(sd.expression_type, sd.sub_string)
+                except Exception as e:
+                    log.warning("Client %s@%s filter message, but failed to compile expression! sub=%s, error=%s",
+                                body.client_id, body.group, sd, e)
+                    return RemotingCommand.create_response_command(ResponseCode.SUBSCRIPTION_PARSE_FAILED, str(e))
         return RemotingCommand.create_response_command(ResponseCode.SUCCESS, None)

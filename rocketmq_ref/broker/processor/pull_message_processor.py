@@ -15,6 +15,7 @@ from typing import Any
 from opentelemetry import trace as otel_trace
 
 from rocketmq_ref.broker.client.client_channel_info import parse_channel_remote_addr
+from rocketmq_ref.broker.filter.consumer_filter_manager import ConsumerFilterManager
 from rocketmq_ref.broker.longpolling.pull_request import PullRequest
 from rocketmq_ref.common import topic_validator
 from rocketmq_ref.common.filter_api import FilterAPI
@@ -130,9 +131,16 @@ class PullMessageProcessor:
                                f"consumer:[{parse_channel_remote_addr(channel)}]")
             return response
 
+        consumer_filter_data = None
         if has_subscription:
             try:
                 subscription_data = FilterAPI.build(header.topic, header.subscription, header.expression_type)
+                if not ExpressionType.is_tag_type(subscription_data.expression_type):
+                    consumer_filter_data = ConsumerFilterManager.build(  # SQL92 (FILTER's hook)
+                        header.topic, header.consumer_group, header.subscription, header.expression_type,
+                        header.sub_version or 0)
+                    if consumer_filter_data is None:
+                        raise ValueError(f"bad {header.expression_type} expression")
             except Exception as e:
                 log.warning("Parse the consumer's subscription[%s] failed, group: %s: %s", header.subscription,
                             header.consumer_group, e)
@@ -158,17 +166,31 @@ class PullMessageProcessor:
                 response.code = ResponseCode.SUBSCRIPTION_NOT_LATEST
                 response.remark = "the consumer's subscription not latest"
                 return response
+            if not ExpressionType.is_tag_type(subscription_data.expression_type):
+                consumer_filter_data = controller.consumer_filter_manager.get(header.topic, header.consumer_group)
+                if consumer_filter_data is None:
+                    response.code = ResponseCode.FILTER_DATA_NOT_EXIST
+                    response.remark = "The broker's consumer filter data is not exist!Your expression may be wrong!"
+                    return response
+                if consumer_filter_data.client_version < (header.sub_version or 0):
+                    log.warning("The broker's consumer filter data is not latest, group: %s, topic: %s, serverV: %s, "
+                                "clientV: %s", header.consumer_group, header.topic,
+                                consumer_filter_data.client_version, header.sub_version)
+                    response.code = ResponseCode.FILTER_DATA_NOT_LATEST
+                    response.remark = "the consumer's consumer filter data not latest"
+                    return response
         if not ExpressionType.is_tag_type(subscription_data.expression_type) and not config.enable_property_filter:
             response.code = ResponseCode.SYSTEM_ERROR
             response.remark = ("The broker does not support consumer to filter message by "
                                f"{subscription_data.expression_type}")
             return response
         filter_cls = ExpressionForRetryMessageFilter if config.filter_support_retry else ExpressionMessageFilter
-        message_filter = filter_cls(subscription_data)
+        message_filter = filter_cls(subscription_data, consumer_filter_data, controller.consumer_filter_manager)
 
-        result: GetMessageResult | None = store.get_message(header.consumer_group, header.topic, header.queue_id,
-                                                            queue_offset, header.max_msg_nums or 32,
-                                                            message_filter)
+        with message_filter.evaluation_span(header.topic, header.consumer_group):  # SQL92 counts (FILTER)
+            result: GetMessageResult | None = store.get_message(header.consumer_group, header.topic,
+                                                                header.queue_id, queue_offset,
+                                                                header.max_msg_nums or 32, message_filter)
         if result is None:
             response.code = ResponseCode.SYSTEM_ERROR
             response.remark = "store getMessage return null"
