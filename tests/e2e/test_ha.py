@@ -100,19 +100,6 @@ def test_async_master_replicates_messages_and_metadata_to_its_slave(process_fact
         assert h["code"] == 0 and h["extFields"]["suggestWhichBrokerId"] == "1"
 
 
-def test_slave_with_slave_read_disabled_sends_the_consumer_back_to_the_master(process_factory, tmp_path):  # noqa: F811
-    ns, master, slave = start_pair(process_factory, tmp_path)
-    assert wire.create_topic(master.addr, "HaTopic", 1)["code"] == 0
-    with wire.WireConnection(master.addr) as c:
-        assert wire.send_v2(c, "HaTopic", b"one")[0]["code"] == 0
-    with wire.WireConnection(slave.addr) as c:
-        def answer():
-            h, _ = wire.pull(c, "ha_cg", "HaTopic", 0, 0)
-            return h if h["code"] == PULL_RETRY_IMMEDIATELY else None
-        h = wait_for(answer, 20)
-    assert h is not None and h["extFields"]["suggestWhichBrokerId"] == "0"
-
-
 def test_sync_master_send_waits_for_the_slave_and_reports_a_frozen_or_lost_slave(process_factory, tmp_path):  # noqa: F811
     ns = start_namesrv(process_factory, tmp_path)
     master = start_broker(process_factory, tmp_path,
@@ -172,7 +159,8 @@ def test_slave_keeps_serving_reads_and_stays_slave_after_the_master_is_killed(pr
 
 def test_a_restarted_master_overwrites_offsets_committed_to_the_slave_meanwhile(process_factory, tmp_path):  # noqa: F811
     """Question 9: consumers committed to the slave while the master was down; the slave's next
-    offset sync takes the master's older offset back, so those messages are consumed again."""
+    offset sync takes the master's older offset back, so those messages are consumed again.
+    Question 10: this slave reads nothing itself (slaveReadEnable=false)."""
     ns, master, slave = start_pair(process_factory, tmp_path)
 
     def offset_on(addr):
@@ -191,3 +179,7 @@ def test_a_restarted_master_overwrites_offsets_committed_to_the_slave_meanwhile(
     assert offset_on(slave.addr) == "9"
     master.proc.start(ready_line="boot success", ready_port=int(master.addr.rsplit(":", 1)[1]))
     assert wait_for(lambda: offset_on(slave.addr) == "3", 25), offset_on(slave.addr)
+    # question 10: a slave with slaveReadEnable=false (the default) sends every pull to the master
+    with wire.WireConnection(slave.addr) as c:
+        h, _ = wire.pull(c, "q9_cg", "HaTopic", 0, 0)
+    assert h["code"] == PULL_RETRY_IMMEDIATELY and h["extFields"]["suggestWhichBrokerId"] == "0"

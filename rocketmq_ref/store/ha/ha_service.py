@@ -120,13 +120,22 @@ class HAService:
                 self.connection_list.remove(conn)
 
     def shutdown(self) -> None:
-        # flag every loop first so their 1 s selects run out together, not one after another
+        # flag every loop and shut their sockets down first: the selects return at once instead of
+        # running out their 1 s one after another
+        sockets = [self.ha_client.socket_channel, self.accept_socket_service.server_socket_channel]
         for service in (self.ha_client, self.accept_socket_service, self.group_transfer_service):
             service.make_stop()
         with self._connections_lock:
             for conn in self.connection_list:
                 conn.read_socket_service.make_stop()
                 conn.write_socket_service.make_stop()
+                sockets.append(conn.socket_channel)
+        for sock in sockets:
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
         self.ha_client.shutdown()
         self.accept_socket_service.shutdown(True)
         self.destroy_connections()
