@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import socket
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from rocketmq_ref.common import mixall, topic_validator
 from rocketmq_ref.common.java_config import JavaConfig, config_field
 from rocketmq_ref.common.mixall import DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX
+from rocketmq_ref.common.utilall import local_ipv4_addresses
 
 DEFAULT_INSTANCE_NAME = "DEFAULT"
 SEND_MESSAGE_WITH_VIP_CHANNEL_PROPERTY = "com.rocketmq.sendMessageWithVIPChannel"
@@ -26,20 +26,9 @@ NAMESPACE_SEPARATOR = "%"
 def get_local_address() -> str:
     """Java ``RemotingUtil.getLocalAddress``: a non-loopback IPv4 address of this host, else 127.0.0.1.
 
-    Like Java it prefers an address outside 127.0/192.168; the UDP ``connect`` sends nothing.
+    Like Java it prefers an address outside 127.0/192.168 (candidates from ``utilall``).
     """
-    candidates: list[str] = []
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed, only picks the outgoing interface
-            candidates.append(s.getsockname()[0])
-    except OSError:
-        pass
-    try:
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            candidates.append(str(info[4][0]))
-    except OSError:
-        pass
+    candidates = local_ipv4_addresses()
     usable = [ip for ip in candidates if not ip.startswith("127.") and ip != "0.0.0.0"]
     for ip in usable:
         if not ip.startswith("192.168"):

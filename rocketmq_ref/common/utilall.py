@@ -166,25 +166,33 @@ def ip_to_ipv6_str(ip: bytes) -> str | None:
 _IP_CACHE: bytes | None = None
 
 
-def get_ip() -> bytes:
-    """The 4-byte (or 16-byte) address of this host as message ids carry it: the address of the
-    interface that routes outward, else the host name's address, else ``RuntimeError``."""
-    global _IP_CACHE  # constant per process, like Java's static initialiser
-    if _IP_CACHE is not None:
-        return _IP_CACHE
-    candidates: list[bytes] = []
+def local_ipv4_addresses() -> list[str]:
+    """This host's IPv4 addresses, the one of the interface that routes outward first, then the host
+    name's (Java walks ``NetworkInterface``; Python has no portable list, so these two stand in)."""
+    candidates: list[str] = []
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.connect(("192.0.2.1", 9))  # TEST-NET-1: no packet is sent by a UDP connect
-            candidates.append(socket.inet_aton(s.getsockname()[0]))
+            candidates.append(s.getsockname()[0])
     except OSError:
         pass
     try:
-        candidates.append(socket.inet_aton(socket.gethostbyname(socket.gethostname())))
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            if info[4][0] not in candidates:
+                candidates.append(str(info[4][0]))
     except OSError:
         pass
-    for ip in candidates:
-        if ip != b"\0\0\0\0":
-            _IP_CACHE = ip
-            return ip
+    return candidates
+
+
+def get_ip() -> bytes:
+    """The 4-byte address of this host as message ids carry it: the address of the interface that
+    routes outward, else the host name's address, else ``RuntimeError``."""
+    global _IP_CACHE  # constant per process, like Java's static initialiser
+    if _IP_CACHE is not None:
+        return _IP_CACHE
+    for text in local_ipv4_addresses():
+        if text != "0.0.0.0":
+            _IP_CACHE = socket.inet_aton(text)
+            return _IP_CACHE
     raise RuntimeError("Can not get local ip")

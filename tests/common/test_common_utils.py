@@ -176,3 +176,28 @@ def test_subscription_data_equality_is_javas():
     assert hash(a) == hash(b) and a != b  # hashCode leaves subVersion out, equals does not
     b.sub_version = a.sub_version
     assert a == b and len({a, b}) == 1
+
+
+def test_one_local_address_lookup_serves_message_ids_and_client_ids(monkeypatch):
+    import socket
+
+    from rocketmq_ref.client.client_config import get_local_address
+
+    class NoRoute:  # the UDP socket cannot pick an outward interface (no default route)
+        def __init__(self, *args):
+            pass
+
+        def __enter__(self):
+            raise OSError("network is unreachable")
+
+        def __exit__(self, *exc):
+            return False
+
+    hosts = ["127.0.1.1", "192.168.1.5", "10.0.0.7", "192.168.1.5"]
+    monkeypatch.setattr(socket, "socket", NoRoute)
+    monkeypatch.setattr(socket, "getaddrinfo",
+                        lambda *a: [(socket.AF_INET, 2, 17, "", (h, 0)) for h in hosts])
+    monkeypatch.setattr(utilall, "_IP_CACHE", None)
+    assert utilall.local_ipv4_addresses() == ["127.0.1.1", "192.168.1.5", "10.0.0.7"]
+    assert utilall.get_ip() == bytes([127, 0, 1, 1])
+    assert get_local_address() == "10.0.0.7"
