@@ -17,6 +17,7 @@ from rocketmq_ref.client.consumer.pull_result import PullResultExt, PullStatus
 from rocketmq_ref.client.exception import MQBrokerException, MQClientException
 from rocketmq_ref.client.producer.send_result import SendResult, SendStatus
 from rocketmq_ref.common import mixall
+from rocketmq_ref.common.protocol.body.check_client_request_body import CheckClientRequestBody
 from rocketmq_ref.common.protocol.body.get_consumer_list_by_group_response_body import \
     GetConsumerListByGroupResponseBody
 from rocketmq_ref.common.protocol.body.lock_batch_body import (LockBatchRequestBody,
@@ -294,6 +295,16 @@ class MQClientAPIImpl:
         if response.code == ResponseCode.SUCCESS:
             return response.version
         raise MQBrokerException(response.code, response.remark, addr)
+
+    def check_client_in_broker(self, broker_addr: str, consumer_group: str, client_id: str,
+                               subscription_data: Any, timeout_ms: float) -> None:
+        """CHECK_CLIENT_CONFIG: the broker compiles a SQL92 subscription; a refusal raises
+        ``MQClientException`` with the broker's code and reason (books A7.1.3, B5.8)."""
+        body = CheckClientRequestBody(client_id=client_id, group=consumer_group, subscription_data=subscription_data)
+        request = make_request(RequestCode.CHECK_CLIENT_CONFIG, None, body.encode())
+        response = self._sync(broker_addr, request, timeout_ms)
+        if response.code != ResponseCode.SUCCESS:
+            raise MQClientException(response.code, response.remark)
 
     def unregister_client(self, addr: str, client_id: str, producer_group: str | None,
                           consumer_group: str | None, timeout_ms: float) -> None:

@@ -122,6 +122,7 @@ class DefaultMQPushConsumerImpl(MQConsumerInner):
                 raise
             self.service_state = ServiceState.RUNNING
             self.update_topic_subscribe_info_when_subscription_changed()
+            factory.check_client_in_broker()  # SQL92 compiled by the broker first (A7.1.3)
             factory.send_heartbeat_to_all_broker_with_lock()
             factory.rebalance_immediately()
 

@@ -447,6 +447,26 @@ class MQClientInstance:
         bd = random.choice(route.broker_datas)
         return bd.select_broker_addr()
 
+    def check_client_in_broker(self) -> None:
+        """Java ``checkClientInBroker``: ask a broker of each subscribed topic to compile every
+        non-tag (SQL92) subscription, so a bad expression fails ``start()`` with the reason."""
+        for group, consumer in list(self.consumer_table.items()):
+            for sd in list(consumer.subscriptions() or ()):
+                if not sd.expression_type or sd.expression_type == "TAG":
+                    continue
+                addr = self.find_broker_addr_by_topic(sd.topic)
+                if addr is None:
+                    continue
+                try:
+                    self.mq_client_api_impl.check_client_in_broker(addr, group, self.client_id, sd,
+                                                                   self.client_config.mq_client_api_timeout)
+                except MQClientException:
+                    raise
+                except Exception as e:
+                    raise MQClientException(
+                        f"Check client in broker error, maybe because you use {sd.expression_type} to filter "
+                        "message, but server has not been upgraded to support!", e) from e
+
     def find_consumer_id_list(self, topic: str, group: str) -> list[str] | None:
         """GET_CONSUMER_LIST_BY_GROUP to one broker of the topic (book B5.5)."""
         addr = self.find_broker_addr_by_topic(topic)
