@@ -8,14 +8,19 @@ process, so the two sides do not share one GIL; they talk over 127.0.0.1 on the 
    the last byte (the slave process dispatches its consume queues meanwhile), for the default 32 KiB
    transfer batch and for 256 KiB;
 2. put latency p50/p99 (and mean) of 1 KiB messages, one writer thread: ASYNC_MASTER with a slave
-   attached beside SYNC_MASTER (each put waits for the slave's ack), BENCH_HA_PUTS puts each.
+   attached beside SYNC_MASTER (each put waits for the slave's ack), BENCH_HA_PUTS puts each;
+3. send latency through real processes: ``mqbroker`` master and slave (``haMasterAddress``), one
+   SEND_MESSAGE_V2 at a time on one connection, round trip p50/p99, ASYNC_MASTER beside SYNC_MASTER.
 
 Run: ``.venv/bin/python benchmarks/ha.py`` (no tracing SDK: the API-only cost of the spans).
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
+import socket
+import struct
 import shutil
 import statistics
 import subprocess
@@ -27,6 +32,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from rocketmq_ref.common.broker_config import BrokerConfig
 from rocketmq_ref.common.message.message_decoder import message_properties2string
+from rocketmq_ref.common.protocol.header.send_message_request_header_v2 import SendMessageRequestHeaderV2
+from rocketmq_ref.common.protocol.request_code import RequestCode
+from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
 from rocketmq_ref.store.config import BrokerRole, MessageStoreConfig
 from rocketmq_ref.store.default_message_store import DefaultMessageStore
 from rocketmq_ref.store.ha.ha_service import HAService
@@ -146,6 +154,100 @@ def bench_latency(tmp: str, role: BrokerRole) -> None:
         master.shutdown()
 
 
+def _free_port_block() -> int:
+    """A listen port p with p-2 (VIP) and p+1 (HA) free too."""
+    for _ in range(200):
+        with socket.socket() as sk:
+            sk.bind(("127.0.0.1", 0))
+            port = sk.getsockname()[1]
+        ok = port > 1026
+        for q in (port - 2, port + 1):
+            with socket.socket() as sk:
+                try:
+                    sk.bind(("127.0.0.1", q))
+                except OSError:
+                    ok = False
+        if ok:
+            return port
+    raise RuntimeError("no free port block")
+
+
+def _broker(root: str, name: str, port: int, props: dict[str, object]) -> subprocess.Popen:
+    conf = os.path.join(root, f"{name}.conf")
+    base = {"brokerName": "bench-ha", "listenPort": port, "brokerIP1": "127.0.0.1", "brokerIP2": "127.0.0.1",
+            "storePathRootDir": f"{root}/{name}", "mappedFileSizeCommitLog": 268435456,
+            "haSendHeartbeatInterval": 500}
+    with open(conf, "w") as f:
+        f.write("".join(f"{k}={v}\n" for k, v in {**base, **props}.items()))
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    proc = subprocess.Popen([sys.executable, "-m", "rocketmq_ref.broker.broker_startup", "-c", conf,
+                             "--log-dir", os.path.join(root, name + "-logs")],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    assert proc.stdout is not None
+    line = proc.stdout.readline().decode()
+    while "boot success" not in line:
+        if not line:
+            raise RuntimeError(f"{name} did not start")
+        line = proc.stdout.readline().decode()
+    return proc
+
+
+def _send_frame() -> bytes:
+    props = message_properties2string({"TAGS": "TagA", "WAIT": "true",
+                                       "UNIQ_KEY": "7F00000100002A9F0000000000000000"})
+    header = SendMessageRequestHeaderV2(a="bench_pg", b="HaBench", c="TBW102", d=4, e=0, f=0,
+                                        g=int(time.time() * 1000), h=0, i=props, j=0, k=False, m=False)
+    return RemotingCommand.create_request_command(RequestCode.SEND_MESSAGE_V2, header, b"x" * BODY).encode()
+
+
+def _round_trip(sock: socket.socket, frame: bytes) -> int:
+    """Send one request, read its response; the response code."""
+    sock.sendall(frame)
+    buf = bytearray()
+    while len(buf) < 4 or len(buf) < 4 + struct.unpack_from(">i", buf)[0]:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("broker closed the connection")
+        buf += chunk
+    header_len = struct.unpack_from(">i", buf, 4)[0] & 0xFFFFFF
+    return json.loads(bytes(buf[8:8 + header_len]))["code"]
+
+
+def bench_send_over_tcp(tmp: str, role: str) -> None:
+    port, slave_port = _free_port_block(), _free_port_block()
+    root = os.path.join(tmp, f"tcp-{role}")
+    os.makedirs(root)
+    procs = [_broker(root, "master", port, {"brokerRole": role})]
+    try:
+        procs.append(_broker(root, "slave", slave_port, {"brokerRole": "SLAVE", "brokerId": 1,
+                                                          "haMasterAddress": f"127.0.0.1:{port + 1}"}))
+        frame = _send_frame()
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            deadline = time.monotonic() + 30
+            while _round_trip(sock, frame) != 0:  # SYNC_MASTER: SLAVE_NOT_AVAILABLE until it reports
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the slave never acked")
+                time.sleep(0.05)
+            for _ in range(100):
+                _round_trip(sock, frame)
+            lat, codes = [], {}
+            for _ in range(PUTS):
+                t0 = time.perf_counter()
+                code = _round_trip(sock, frame)
+                lat.append((time.perf_counter() - t0) * 1e6)
+                codes[code] = codes.get(code, 0) + 1
+        lat.sort()
+        print(f"  {role:<13} p50 {lat[len(lat) // 2]:8.0f} us  p99 {lat[int(len(lat) * 0.99)]:8.0f} us  "
+              f"mean {statistics.fmean(lat):8.0f} us  (response codes {codes})")
+    finally:
+        for p in procs:
+            p.terminate()
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
 def main() -> None:
     logging.basicConfig(level=logging.ERROR)
     tmp = tempfile.mkdtemp(prefix="bench-ha-")
@@ -155,6 +257,9 @@ def main() -> None:
         print(f"== put latency, 1 KiB, one writer, slave attached ({PUTS} puts)")
         for role in (BrokerRole.ASYNC_MASTER, BrokerRole.SYNC_MASTER):
             bench_latency(tmp, role)
+        print(f"== send latency over TCP, mqbroker master + slave processes, 1 KiB, one at a time ({PUTS} sends)")
+        for name in ("ASYNC_MASTER", "SYNC_MASTER"):
+            bench_send_over_tcp(tmp, name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
