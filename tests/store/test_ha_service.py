@@ -238,3 +238,17 @@ def test_restarted_slave_resumes_from_its_own_offset(stores, tmp_path):
     assert commit_log_bytes(slave, 0, end) == commit_log_bytes(master, 0, end)
     wait_dispatched(slave)
     assert slave.get_max_offset_in_queue("HaTopic", 0) == 100
+
+
+def test_a_taken_ha_port_fails_the_start_and_names_the_port():
+    from types import SimpleNamespace
+
+    from rocketmq_ref.store.config import MessageStoreConfig
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        store = SimpleNamespace(message_store_config=MessageStoreConfig(ha_listen_port=port))
+        ha = HAService(store, "127.0.0.1")
+        with pytest.raises(OSError, match=f"HAService cannot listen on 127.0.0.1:{port}"):
+            ha.accept_socket_service.begin_accept()

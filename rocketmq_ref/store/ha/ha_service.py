@@ -171,9 +171,11 @@ class AcceptSocketService(ServiceThread):
             srv.bind(self.socket_address_listen)
             srv.listen(128)
             srv.setblocking(False)
-        except OSError:
+        except OSError as e:
             srv.close()
-            raise
+            host, port = self.socket_address_listen
+            raise OSError(e.errno, f"HAService cannot listen on {host}:{port} (haListenPort = "
+                                   f"listenPort + 1): {e.strerror}") from e
         self.server_socket_channel = srv
         self.selector = selectors.DefaultSelector()
         self.selector.register(srv, selectors.EVENT_READ)
