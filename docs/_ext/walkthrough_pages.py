@@ -78,7 +78,7 @@ class WalkthroughRunDirective(_WalkthroughDirective):
         para += nodes.Text("Open the recording in the ")
         para += _link("trace viewer",
                       f"{_up(self.env.docname)}_static/traceview.html?trace={w.name}")
-        para += nodes.Text(f" (scenario: ")
+        para += nodes.Text(" (scenario: ")
         para += nodes.literal(text=w.module_file)
         para += nodes.Text(").")
         return [block, para]

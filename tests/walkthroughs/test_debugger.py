@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 
-import pytest
 
 from rocketmq_ref.tools.walkthrough_dap import DapClient
 from rocketmq_ref.tools.walkthrough_model import ROOT, find, resolve_stops

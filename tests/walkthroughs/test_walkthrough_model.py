@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import inspect
-from pathlib import Path
 
 import pytest
 
