@@ -5,11 +5,15 @@
 2. sync flush (group commit) with 1, 16 and 64 writer threads;
 3. get_message throughput (32 messages a pull, views of the mapped files);
 4. recovery time per GiB, normal (clean shutdown) and abnormal (abort file left), CRC checked;
-5. RSS while writing: anonymous memory must stay flat (file pages are the page cache's).
+5. RSS while writing: anonymous memory must stay flat (file pages are the page cache's);
+6. tracing on (SDK + BatchSpanProcessor, exporter that drops spans) against tracing off (no SDK):
+   CPU per put and per dispatched record, and the throughput ratio (target >= 0.7).  It runs last:
+   a tracer provider can be installed only once per process.
 
 Sizes: BENCH_STORE_N (puts, default 200000), BENCH_STORE_RECOVER_MB (default 256),
 BENCH_STORE_RSS_MB (default 512; the issue's 2 GiB: BENCH_STORE_RSS_MB=2048).
-Run: ``.venv/bin/python benchmarks/store.py`` (no tracing SDK: the API-only cost of the spans).
+Run: ``.venv/bin/python benchmarks/store.py`` (1-5 without a tracing SDK: the API-only cost of the
+spans).  ``BENCH_STORE_ONLY=put,tracing`` runs a subset (put, sync, get, recovery, rss, tracing).
 """
 from __future__ import annotations
 
@@ -263,16 +267,72 @@ def bench_rss(base: str) -> None:
           f"(median step {statistics.median(b - a for a, b in zip(anon[1:], anon[2:])) if len(anon) > 2 else 0} KiB)")
 
 
+def _put_and_dispatch_cpu(base: str, count: int) -> tuple[float, float]:
+    """Process CPU seconds (every thread: the span exporter's too) for ``count`` puts with dispatch
+    paused, then for dispatching them."""
+    root = tempfile.mkdtemp(dir=base)
+    store = _store(root)
+    store.reput_message_service.shutdown()
+    msgs = _messages(256)
+    for i in range(1000):
+        store.put_message(msgs[i & 255])
+    store.reput_message_service.do_reput()
+    put = store.put_message
+    c0 = time.process_time()
+    for i in range(count):
+        put(msgs[i & 255])
+    cpu_put = time.process_time() - c0
+    c0 = time.process_time()
+    store.reput_message_service.do_reput()
+    cpu_dispatch = time.process_time() - c0
+    store.shutdown()
+    shutil.rmtree(root)
+    return cpu_put, cpu_dispatch
+
+
+def bench_tracing(base: str) -> None:
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+
+    class _DropExporter(SpanExporter):
+        def export(self, spans):  # type: ignore[no-untyped-def]
+            return SpanExportResult.SUCCESS
+
+    count = min(N, 30000)
+    off_put, off_dispatch = _put_and_dispatch_cpu(base, count)
+    provider = TracerProvider()
+    processor = BatchSpanProcessor(_DropExporter())
+    provider.add_span_processor(processor)
+    trace.set_tracer_provider(provider)
+    on_put, on_dispatch = _put_and_dispatch_cpu(base, count)
+    c0 = time.process_time()
+    processor.force_flush()
+    on_put += time.process_time() - c0  # spans still queued are part of the cost
+    provider.shutdown()
+    print(f"tracing on (SDK + BatchSpanProcessor, spans dropped) vs off (no SDK), {count} puts, "
+          f"process CPU:")
+    print(f"  put       off {off_put / count * 1e6:7.2f} us/msg  on {on_put / count * 1e6:7.2f} us/msg"
+          f"  ratio on/off {off_put / on_put:5.2f}")
+    print(f"  dispatch  off {off_dispatch / count * 1e6:7.2f} us/msg  on "
+          f"{on_dispatch / count * 1e6:7.2f} us/msg  ratio on/off {off_dispatch / on_dispatch:5.2f}")
+    total_off = off_put + off_dispatch
+    total_on = on_put + on_dispatch
+    print(f"  put + dispatch throughput, tracing on / off: {total_off / total_on:5.2f}  (target >= 0.7)")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.ERROR)  # recovery logs a line per replayed record at WARN
     base = tempfile.mkdtemp(prefix="bench-store-", dir=os.environ.get("BENCH_DIR"))
+    only = set(filter(None, os.environ.get("BENCH_STORE_ONLY", "").split(",")))
+    benches = (("put", bench_put_vs_bare), ("sync", bench_sync_flush), ("get", bench_get),
+               ("recovery", bench_recovery), ("rss", bench_rss), ("tracing", bench_tracing))
     try:
-        print(f"store benchmark in {base} (python {sys.version.split()[0]}, {os.cpu_count()} cpus)")
-        bench_put_vs_bare(base)
-        bench_sync_flush(base)
-        bench_get(base)
-        bench_recovery(base)
-        bench_rss(base)
+        print(f"store benchmark in {base} (python {sys.version.split()[0]}, {os.cpu_count()} cpus, "
+              f"load average {os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})")
+        for name, bench in benches:
+            if not only or name in only:
+                bench(base)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

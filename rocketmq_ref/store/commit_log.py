@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from rocketmq_ref.common.message import message_const as mc
 from rocketmq_ref.common.message.message import socket_address2bytes
-from rocketmq_ref.common.message.message_decoder import (BLANK_MAGIC_CODE, MESSAGE_MAGIC_CODE,
+from rocketmq_ref.common.message.message_decoder import (BLANK_MAGIC_CODE, MAX_PROPERTIES_LENGTH,
+                                                         MAX_TOPIC_LENGTH_V1, MESSAGE_MAGIC_CODE,
                                                          MESSAGE_MAGIC_CODE_V2,
                                                          PROPERTY_SEPARATOR, calc_msg_length,
                                                          create_message_id,
@@ -56,8 +57,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("rocketmq_ref.store")
 
 END_FILE_MIN_BLANK_LENGTH = 4 + 4
-MAX_TOPIC_LENGTH_V1 = 127
-MAX_PROPERTIES_LENGTH = 32767
 
 _BORN_V6 = MessageSysFlag.BORNHOST_V6_FLAG
 _STORE_V6 = MessageSysFlag.STOREHOSTADDRESS_V6_FLAG
@@ -468,6 +467,12 @@ class CommitLog:
 
     def get_message(self, offset: int, size: int) -> SelectMappedBufferResult | None:
         """The ``size`` bytes at ``offset``, as a held view of the mapped file."""
+        files = self.mapped_file_queue.mapped_files
+        if files:  # most reads are of the newest file: no search
+            mf = files[-1]
+            start = mf.file_from_offset
+            if start <= offset < start + self.mapped_file_size:
+                return mf.select_mapped_buffer(offset - start, size)
         mf = self.mapped_file_queue.find_mapped_file_by_offset(offset, offset == 0)
         if mf is not None:
             return mf.select_mapped_buffer(offset % self.mapped_file_size, size)

@@ -331,7 +331,8 @@ class MappedFile(ReferenceResource):
     def select_mapped_buffer(self, pos: int, size: int | None = None
                              ) -> SelectMappedBufferResult | None:
         """A held, zero-copy window ``[pos, pos+size)`` (or to the read position), else None."""
-        read_position = self.get_read_position()
+        # get_read_position(), inlined: this runs once per message pulled
+        read_position = self.wrote_position if self.write_buffer is None else self.committed_position
         if size is None:
             if pos < 0 or pos >= read_position:
                 return None
