@@ -124,6 +124,15 @@ def launch_json_text(walkthroughs: Sequence[Walkthrough]) -> str:
     return json.dumps(launch_configurations(walkthroughs), indent=2, ensure_ascii=False) + "\n"
 
 
+def write_launch_json() -> None:
+    """Keep ``.vscode/launch.json`` in step with ``walkthroughs/`` (``run`` refreshes it, so a new
+    walkthrough's recording and its launch entry show up together in ``git status``)."""
+    text = launch_json_text(discover())
+    if not LAUNCH_JSON.exists() or LAUNCH_JSON.read_text(encoding="utf-8") != text:
+        LAUNCH_JSON.parent.mkdir(exist_ok=True)
+        LAUNCH_JSON.write_text(text, encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rocketmq_ref.tools.walkthrough",
                                      description="Run, record and debug the docs' walkthroughs.")
@@ -146,8 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{w.name:28} {' '.join(w.sections):30} {w.title}")
             return 0
         if args.command == "vscode":
-            LAUNCH_JSON.parent.mkdir(exist_ok=True)
-            LAUNCH_JSON.write_text(launch_json_text(discover()), encoding="utf-8")
+            write_launch_json()
             print(f"wrote {LAUNCH_JSON.relative_to(ROOT)}")
             return 0
         if args.command == "run" and args.key == "all":
@@ -158,12 +166,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             for w in discover():
                 print(f"{w.name}: {len(read_spans(w.trace_file))} spans -> "
                       f"{os.path.relpath(w.trace_file)}")
+            write_launch_json()
             if failed:
                 print(f"walkthrough: failed: {', '.join(failed)}", file=sys.stderr)
             return 1 if failed else 0
         w = find(args.key)
         if args.command == "run":
             path = record(w, args.out)
+            write_launch_json()
             spans = read_spans(path)
             print(SpanTree(spans, w.ignore_spans).text())
             print(f"{len(spans)} spans -> {os.path.relpath(path)}")
