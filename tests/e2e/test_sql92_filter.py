@@ -8,7 +8,8 @@ from typing import Any, Callable
 
 import pytest
 
-from rocketmq_ref.client.consumer import ConsumeConcurrentlyStatus, ConsumeFromWhere, DefaultMQPushConsumer
+from rocketmq_ref.client.consumer import (ConsumeConcurrentlyStatus, ConsumeFromWhere, DefaultLitePullConsumer,
+                                          DefaultMQPushConsumer)
 from rocketmq_ref.client.consumer.message_selector import MessageSelector
 from rocketmq_ref.client.exception import MQClientException
 from rocketmq_ref.client.producer import DefaultMQProducer, SendStatus
@@ -135,3 +136,26 @@ def test_sql92_is_refused_when_the_property_filter_is_off(cluster):
     assert e.value.response_code == ResponseCode.SYSTEM_ERROR
     assert "The broker does not support consumer to filter message by SQL92" in str(e.value)
     consumer.shutdown()
+
+
+def test_lite_pull_consumer_filters_with_the_subscription_sent_in_each_pull(cluster):
+    producer: DefaultMQProducer = cluster["producer"]
+    for i in range(6):
+        msg = Message(TOPIC_ON, f"lite{i}".encode())
+        msg.put_user_property("region", "eu" if i % 3 == 0 else "us")
+        producer.send(msg)
+    lite = DefaultLitePullConsumer("sql92-lite")
+    lite.set_namesrv_addr(cluster["namesrv"])
+    for k, v in FAST.items():
+        setattr(lite, k, v)
+    lite.set_consume_from_where(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET)
+    lite.subscribe(TOPIC_ON, MessageSelector.by_sql("region IN ('eu') AND region IS NOT NULL"))
+    cluster["clients"].append(lite)
+    lite.start()
+    seen: list[bytes] = []
+    deadline = time.monotonic() + 20
+    while len(seen) < 2 and time.monotonic() < deadline:
+        seen.extend(bytes(m.body) for m in lite.poll(300))
+    seen.extend(bytes(m.body) for m in lite.poll(500))
+    assert sorted(seen) == [b"lite0", b"lite3"]
+    lite.shutdown()
