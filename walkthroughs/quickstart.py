@@ -45,6 +45,15 @@ def scenario() -> dict[str, str]:
                                           "-n", addr.group(1)], tmp, env)
             outputs["topicStatus"] = run([PY, "-m", "rocketmq_ref.tools.mqadmin", "topicStatus",
                                           "-n", addr.group(1), "-t", "TopicTest"], tmp, env)
+            # A2.4: a few everyday admin commands
+            outputs["updateTopic"] = run([PY, "-m", "rocketmq_ref.tools.mqadmin", "updateTopic",
+                                          "-n", addr.group(1), "-c", "DefaultCluster",
+                                          "-t", "TopicOrders", "-r", "2", "-w", "2"], tmp, env)
+            outputs["topicRoute"] = run([PY, "-m", "rocketmq_ref.tools.mqadmin", "topicRoute",
+                                         "-n", addr.group(1), "-t", "TopicOrders"], tmp, env)
+            outputs["consumerProgress"] = run([PY, "-m", "rocketmq_ref.tools.mqadmin",
+                                               "consumerProgress", "-n", addr.group(1), "-g",
+                                               "please_rename_unique_group_name_4"], tmp, env)
         finally:
             outputs["down"] = run([PY, "-m", "rocketmq_ref.tools.cluster", "down", "--dir",
                                    ".cluster"], tmp, env)
@@ -54,7 +63,7 @@ def scenario() -> dict[str, str]:
 WALKTHROUGH = Walkthrough(
     name="quickstart",
     title="Quickstart: start a cluster, send and receive from the command line, shut down",
-    sections=("A1.3", "A1.3.1", "A1.3.2", "A1.3.3", "A1.3.4"),
+    sections=("A1.3", "A1.3.1", "A1.3.2", "A1.3.3", "A1.3.4", "A2.4"),
     scenario=scenario,
     service="quickstart",
 )
