@@ -22,6 +22,8 @@ from typing import Any
 
 from rocketmq_ref.common.message import message_decoder
 from rocketmq_ref.common.message.message import MessageExt
+from rocketmq_ref.common.message.message_decoder import MAX_PROPERTIES_LENGTH
+from rocketmq_ref.common.message.message_decoder import MAX_TOPIC_LENGTH_V1 as MAX_TOPIC_LENGTH
 from rocketmq_ref.common.mixall import is_lmq
 from rocketmq_ref.common.service_thread import ServiceThread
 from rocketmq_ref.common.topic_validator import RMQ_SYS_SCHEDULE_TOPIC, RMQ_SYS_TRANS_OP_HALF_TOPIC
@@ -58,10 +60,8 @@ log = logging.getLogger("rocketmq_ref.store")
 
 _UNIT = struct.Struct(">qiq")
 _INT = struct.Struct(">i")
-MAX_TOPIC_LENGTH = 127
 _SLAVE = BrokerRole.SLAVE
 _APPEND_OK = AppendMessageStatus.PUT_OK
-MAX_PROPERTIES_LENGTH = 32767
 
 
 def _total_physical_memory_size() -> int:
