@@ -2,6 +2,7 @@
 broker-b without it, our producer and push consumers (books A7.1.3, B5.8)."""
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import Any, Callable
@@ -17,6 +18,7 @@ from rocketmq_ref.common.message import Message
 from rocketmq_ref.common.protocol.response_code import ResponseCode
 from rocketmq_ref.common.topic_config import TopicConfig
 from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
+from tests.broker import wire
 from tests.broker.support import broker_props, start_broker, start_namesrv
 from tests.support.processes import ProcessFactory
 
@@ -60,7 +62,8 @@ def cluster(tmp_path_factory):
         producer.start()
         clients.append(producer)
         assert wait_until(lambda: len(producer.fetch_publish_message_queues(TOPIC_ON)) == 2)
-        yield {"namesrv": namesrv.addr, "producer": producer, "clients": clients}
+        yield {"namesrv": namesrv.addr, "producer": producer, "clients": clients,
+               "brokers": (on.addr, off.addr)}
     finally:
         for c in reversed(clients):
             try:
@@ -159,3 +162,40 @@ def test_lite_pull_consumer_filters_with_the_subscription_sent_in_each_pull(clus
     seen.extend(bytes(m.body) for m in lite.poll(500))
     assert sorted(seen) == [b"lite0", b"lite3"]
     lite.shutdown()
+
+
+def _pull_ext(group, topic, sys_flag, subscription="", expression_type="SQL92", sub_version=0):
+    return {"consumerGroup": group, "topic": topic, "queueId": 0, "queueOffset": 0, "maxMsgNums": 32,
+            "sysFlag": sys_flag, "commitOffset": 0, "suspendTimeoutMillis": 0, "subscription": subscription,
+            "subVersion": sub_version, "expressionType": expression_type}
+
+
+def _heartbeat(group, topic, expression, version):
+    return json.dumps({"clientID": f"wire-{group}", "producerDataSet": [], "consumerDataSet": [{
+        "groupName": group, "consumeType": "CONSUME_PASSIVELY", "messageModel": "CLUSTERING",
+        "consumeFromWhere": "CONSUME_FROM_FIRST_OFFSET", "unitMode": False, "subscriptionDataSet": [
+            {"topic": topic, "subString": expression, "expressionType": "SQL92", "subVersion": version,
+             "tagsSet": [], "codeSet": [], "classFilterMode": False}]}]}).encode()
+
+
+def test_pull_answers_for_sql92_on_the_wire(cluster):
+    on, off = cluster["brokers"]
+    with wire.WireConnection(on) as c:
+        # subscription in the request (sysFlag 4 = FLAG_SUBSCRIPTION) that does not compile
+        h, _ = c.request(wire.PULL_MESSAGE, _pull_ext("wire-g", TOPIC_ON, 4, "a >"))
+        assert h["code"] == ResponseCode.SUBSCRIPTION_PARSE_FAILED
+        assert h["remark"] == "parse the consumer's subscription failed"
+        # a group whose heartbeat carried a bad expression has no filter data
+        assert c.request(wire.HEART_BEAT, None, _heartbeat("wire-bad", TOPIC_ON, "a >", 5))[0]["code"] == 0
+        h, _ = c.request(wire.PULL_MESSAGE, _pull_ext("wire-bad", TOPIC_ON, 0, sub_version=5))
+        assert h["code"] == ResponseCode.FILTER_DATA_NOT_EXIST
+        # a good one, then a pull asking for a newer version than the broker holds
+        assert c.request(wire.HEART_BEAT, None, _heartbeat("wire-good", TOPIC_ON, "a > 5", 5))[0]["code"] == 0
+        h, _ = c.request(wire.PULL_MESSAGE, _pull_ext("wire-good", TOPIC_ON, 0, sub_version=6))
+        assert h["code"] == ResponseCode.SUBSCRIPTION_NOT_LATEST
+        h, _ = c.request(wire.PULL_MESSAGE, _pull_ext("wire-good", TOPIC_ON, 0, sub_version=5))
+        assert h["code"] in (ResponseCode.SUCCESS, ResponseCode.PULL_NOT_FOUND), h.get("remark")
+    with wire.WireConnection(off) as c:
+        h, _ = c.request(wire.PULL_MESSAGE, _pull_ext("wire-g", TOPIC_OFF, 4, "a > 5"))
+        assert h["code"] == ResponseCode.SYSTEM_ERROR
+        assert h["remark"] == "The broker does not support consumer to filter message by SQL92"
