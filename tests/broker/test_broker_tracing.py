@@ -16,7 +16,7 @@ from rocketmq_ref.common.namesrv_config import NamesrvConfig
 from rocketmq_ref.namesrv.namesrv_controller import NamesrvController
 from rocketmq_ref.remoting.netty.configs import NettyClientConfig, NettyServerConfig
 from rocketmq_ref.store.config.message_store_config import MessageStoreConfig
-from tests.broker import wire
+from tests.support import wire
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from rocketmq_ref.common.tracing import inject, span
 from rocketmq_ref.remoting.netty.configs import NettyClientConfig, NettyServerConfig
 from rocketmq_ref.store.config.broker_role import BrokerRole
 from rocketmq_ref.store.config.message_store_config import MessageStoreConfig
-from tests.broker import wire
+from tests.support import wire
 
 END_TRANSACTION, CHECK_TRANSACTION_STATE = 37, 39
 NOT, PREPARED, COMMIT, ROLLBACK = 0, 4, 8, 12

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.broker import wire
+from tests.support import wire
 from tests.broker.support import broker_props, start_broker, start_namesrv
 from tests.support.processes import ProcessFactory, process_factory  # noqa: F401  (fixture)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from rocketmq_ref.common import fastjson
-from tests.broker import wire
+from tests.support import wire
 from tests.broker.support import broker_props, start_broker, start_namesrv
 from tests.support.processes import process_factory  # noqa: F401  (fixture)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.broker import wire
+from tests.support import wire
 from tests.broker.support import broker_props, start_broker, start_namesrv
 from tests.support.processes import process_factory  # noqa: F401  (fixture)
 

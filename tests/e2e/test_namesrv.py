@@ -17,7 +17,7 @@ from rocketmq_ref.common.protocol.body.register_broker_body import RegisterBroke
 from rocketmq_ref.common.protocol.body.topic_config_serialize_wrapper import \
     TopicConfigSerializeWrapper
 from rocketmq_ref.common.topic_config import TopicConfig
-from tests.broker.wire import WireConnection, encode_frame
+from tests.support.wire import WireConnection, encode_frame
 from tests.support.processes import ProcessFactory, free_port, process_factory  # noqa: F401
 
 pytestmark = pytest.mark.e2e

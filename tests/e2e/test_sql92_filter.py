@@ -18,7 +18,7 @@ from rocketmq_ref.common.message import Message
 from rocketmq_ref.common.protocol.response_code import ResponseCode
 from rocketmq_ref.common.topic_config import TopicConfig
 from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
-from tests.broker import wire
+from tests.support import wire
 from tests.broker.support import broker_props, start_broker, start_namesrv
 from tests.support.processes import ProcessFactory
 

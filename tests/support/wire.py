@@ -1,5 +1,5 @@
-"""A raw RocketMQ frame client for broker tests: stdlib sockets and JSON headers, no project code,
-so the tests check the wire format itself (protocol.md §2-§4)."""
+"""A raw RocketMQ frame client for name server and broker tests: stdlib sockets and JSON headers,
+no project code, so the tests check the wire format itself (protocol.md §2-§4)."""
 from __future__ import annotations
 
 import itertools
