@@ -10,8 +10,8 @@ from typing import Any, Callable
 
 from rocketmq_ref.client.producer.send_result import SendStatus
 from rocketmq_ref.tools.benchmark import options as opts
-from rocketmq_ref.tools.benchmark.producer import (StatsBenchmarkProducer, drive, random_body,
-                                                   split_quantity)
+from rocketmq_ref.tools.benchmark.producer import (StatsBenchmarkProducer, benchmark_producer, drive,
+                                                   random_body, split_quantity)
 from rocketmq_ref.tools.command.sub_command import Option, ParseException
 
 OPTIONS = [
@@ -92,15 +92,11 @@ def run(argv: list[str]) -> int:
           f"tagCount: {tag_count} traceEnable: {str(trace_enable).lower()} aclEnable: "
           f"{str(acl_enable).lower()}", flush=True)
 
-    from rocketmq_ref.client.producer import DefaultMQProducer
     from rocketmq_ref.common.message import Message
 
     body = random_body(message_size)
     stats = StatsBenchmarkBatchProducer()
-    producer = DefaultMQProducer("benchmark_batch_producer")
-    producer.set_namesrv_addr(namesrv)
-    producer.instance_name = str(int(time.time() * 1000))
-    producer.set_compress_msg_body_over_howmuch(2**31 - 1)
+    producer = benchmark_producer("benchmark_batch_producer", namesrv)
     # -q counts messages; each sending thread sends whole batches
     batches = split_quantity((quantity + batch_size - 1) // batch_size if quantity else 0,
                              thread_count)

@@ -203,15 +203,11 @@ def run(argv: list[str]) -> int:
           f"messageQuantity: {message_num}\ndelayEnable: {str(delay_enable).lower()} "
           f"delayLevel: {delay_level}\nasyncEnable: {str(async_enable).lower()}", flush=True)
 
-    from rocketmq_ref.client.producer import DefaultMQProducer
     from rocketmq_ref.common.message import Message
 
     body = random_body(message_size)
     stats = StatsBenchmarkProducer()
-    producer = DefaultMQProducer("benchmark_producer")
-    producer.set_namesrv_addr(namesrv)
-    producer.instance_name = str(int(time.time() * 1000))
-    producer.set_compress_msg_body_over_howmuch(2**31 - 1)
+    producer = benchmark_producer("benchmark_producer", namesrv)
     in_flight = threading.BoundedSemaphore(MAX_LENGTH_ASYNC_QUEUE)
 
     def build() -> Any:
@@ -255,6 +251,17 @@ def run(argv: list[str]) -> int:
                  producer_line(stats),
                  lambda: [in_flight.acquire() for _ in range(MAX_LENGTH_ASYNC_QUEUE)]
                  if async_enable else None)
+
+
+def benchmark_producer(group: str, namesrv: str) -> Any:
+    """The producer the benchmark tools send with: its own instance, bodies never compressed."""
+    from rocketmq_ref.client.producer import DefaultMQProducer
+
+    producer = DefaultMQProducer(group)
+    producer.set_namesrv_addr(namesrv)
+    producer.instance_name = str(int(time.time() * 1000))
+    producer.set_compress_msg_body_over_howmuch(2**31 - 1)
+    return producer
 
 
 def drive(producer: Any, stats: StatsBenchmarkProducer, send: Callable[[], None], limits: list[int],
