@@ -5,8 +5,9 @@ Tag subscriptions match on the consume queue alone: the unit's tags code (Java `
 of the TAGS property) must be in the subscription's code set; ``*`` and units without a code match
 everything. The client re-checks the tag string (hash collisions).
 
-SQL92 subscriptions pass the consume queue (no bit map here) and are matched on the record's
-properties by the group's compiled expression (``ConsumerFilterData``): only a ``True`` result
+SQL92 subscriptions pass the consume queue unless its ext unit carries a bit map
+(``CommitLogDispatcherCalcBitMap``) that misses the group's bloom positions, and are matched on the
+record's properties by the group's compiled expression (``ConsumerFilterData``): only a ``True`` result
 selects the message; null (a missing property) or an evaluation error drops it.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rocketmq_ref.common.message import message_const as mc
 from rocketmq_ref.common.message.message_decoder import decode_properties
 from rocketmq_ref.common.mixall import RETRY_GROUP_TOPIC_PREFIX
 from rocketmq_ref.common.tracing import span
+from rocketmq_ref.filter.util.bloom_filter import BitsArray
 from rocketmq_ref.store.message_filter import MessageFilter
 
 log = logging.getLogger("rocketmq_ref.filter")
@@ -48,17 +50,40 @@ class ExpressionMessageFilter(MessageFilter):
         self._match_all = self._class_filter or not self._tag_type or sd.sub_string == SUB_ALL
         # set membership on ints: the hot path of a filtered pull is one dict lookup per unit
         self._codes = frozenset() if self._match_all else frozenset(int(c) for c in sd.code_set)
+        bloom = getattr(consumer_filter_manager, "bloom_filter", None)
+        bloom_data = getattr(consumer_filter_data, "bloom_filter_data", None)
+        self._bloom_data_valid = (not self._tag_type and not self._class_filter and bloom is not None
+                                  and getattr(consumer_filter_data, "compiled_expression", None) is not None
+                                  and bloom.is_valid(bloom_data))
         self.matched = 0   # commit-log evaluations of this pull that selected the message
         self.skipped = 0   # ... that dropped it (false, null or an evaluation error)
 
     def is_matched_by_consume_queue(self, tags_code: int | None, cq_ext_unit: Any = None) -> bool:
         if self._match_all or tags_code is None:
+            if cq_ext_unit is not None and self._bloom_data_valid:
+                return self._is_hit_by_bit_map(cq_ext_unit)
             return True
         # Java compares tagsCode.intValue(): the low 32 bits, signed
         code = tags_code & 0xFFFFFFFF
         if code >= 0x80000000:
             code -= 0x100000000
         return code in self._codes
+
+    def _is_hit_by_bit_map(self, cq_ext_unit: Any) -> bool:
+        """SQL92 with a consume-queue ext unit: the bloom positions of this group's filter must all
+        be set in the unit's bit map (``CommitLogDispatcherCalcBitMap``); units stored before the
+        filter was born, or without a map of the right length, pass to the commit-log check."""
+        data = self.consumer_filter_data
+        if not data.is_msg_in_live(cq_ext_unit.msg_store_time):
+            return True
+        bit_map = cq_ext_unit.filter_bit_map
+        if not bit_map or len(bit_map) * 8 != data.bloom_filter_data.bit_num:
+            return True
+        try:
+            return self.consumer_filter_manager.bloom_filter.is_hit(data.bloom_filter_data, BitsArray.create(bit_map))
+        except Exception as e:
+            log.error("bloom filter error, sub=%s, filter=%s: %s", self.subscription_data, data, e)
+            return True
 
     def is_matched_by_commit_log(self, msg_buffer: Any, properties: Mapping[str, str] | None) -> bool:
         if self._class_filter or self._tag_type:

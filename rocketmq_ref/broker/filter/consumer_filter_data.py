@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from rocketmq_ref.filter.util.bloom_filter import BloomFilterData
+
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
@@ -23,7 +25,7 @@ class ConsumerFilterData:
     compiled_expression: Any = field(default=None, repr=False)  # transient in Java
     born_time: int = 0
     dead_time: int = 0
-    bloom_filter_data: dict[str, Any] | None = None  # kept as read; no bit map is computed here
+    bloom_filter_data: BloomFilterData | None = None
     client_version: int = 0
 
     def is_dead(self) -> bool:
@@ -41,7 +43,8 @@ class ConsumerFilterData:
         """The persisted form (fastjson bean: camelCase keys, sorted, nulls left out)."""
         out: dict[str, Any] = {"bornTime": self.born_time, "clientVersion": self.client_version,
                                "deadTime": self.dead_time}
-        for key, value in (("bloomFilterData", self.bloom_filter_data), ("consumerGroup", self.consumer_group),
+        bloom = None if self.bloom_filter_data is None else self.bloom_filter_data.to_json_value()
+        for key, value in (("bloomFilterData", bloom), ("consumerGroup", self.consumer_group),
                            ("expression", self.expression), ("expressionType", self.expression_type),
                            ("topic", self.topic)):
             if value is not None:
@@ -52,12 +55,12 @@ class ConsumerFilterData:
     def from_json_value(cls, value: Any) -> "ConsumerFilterData":
         if not isinstance(value, dict):
             raise ValueError(f"consumer filter data is not an object: {value!r}")
-        bloom = value.get("bloomFilterData")
+        bloom = BloomFilterData.from_json_value(value.get("bloomFilterData"))
         return cls(consumer_group=_opt_str(value.get("consumerGroup")), topic=_opt_str(value.get("topic")),
                    expression=_opt_str(value.get("expression")),
                    expression_type=_opt_str(value.get("expressionType")),
                    born_time=int(value.get("bornTime") or 0), dead_time=int(value.get("deadTime") or 0),
-                   bloom_filter_data=bloom if isinstance(bloom, dict) else None,
+                   bloom_filter_data=bloom,
                    client_version=int(value.get("clientVersion") or 0))
 
 

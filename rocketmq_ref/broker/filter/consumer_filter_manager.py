@@ -5,8 +5,9 @@ A heartbeat's subscriptions are registered (compiled once; an expression that do
 not registered, so the group's pulls answer FILTER_DATA_NOT_EXIST); a newer ``subVersion`` with a
 changed expression replaces the filter; topics the group stopped subscribing, and groups that left,
 are marked dead and cleaned ``filterDataCleanTimeSpan`` later. After a restart the loaded filters
-count as dead until their group's next heartbeat brings them back. No bloom filter bit map is
-computed here (``enableCalcFilterBitMap`` is not implemented): every pull evaluates the expression.
+count as dead until their group's next heartbeat brings them back. Each filter gets its bloom
+filter positions (``"<group>#<topic>"``) for the consume-queue ext bit map
+(``CommitLogDispatcherCalcBitMap``, ``enableCalcFilterBitMap``).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from rocketmq_ref.common.config_manager import ConfigManager
 from rocketmq_ref.common.fastjson import dumps, loads
 from rocketmq_ref.filter.expression_message_filter import is_tag_type
 from rocketmq_ref.filter.filter_factory import FilterFactory
+from rocketmq_ref.filter.util.bloom_filter import BloomFilter, BloomFilterData
 
 log = logging.getLogger("rocketmq_ref.filter")
 
@@ -46,12 +48,14 @@ class FilterDataMapByTopic:
         data.dead_time = _now_ms()
         log.info("Unregister consumer filter: %s, deadTime: %s", data, data.dead_time)
 
-    def register(self, consumer_group: str, expression: str, type_: str, client_version: int) -> bool:
+    def register(self, consumer_group: str, expression: str, type_: str,
+                 bloom_filter_data: BloomFilterData | None, client_version: int) -> bool:
         old = self.group_filter_data.get(consumer_group)
         if old is None:
             data = ConsumerFilterManager.build(self.topic, consumer_group, expression, type_, client_version)
             if data is None:
                 return False
+            data.bloom_filter_data = bloom_filter_data
             self.group_filter_data[consumer_group] = data
             log.info("New consumer filter registered: %s", data)
             return True
@@ -64,11 +68,13 @@ class FilterDataMapByTopic:
                 self.re_alive(old)
                 return True
             return False
-        if old.expression != expression or old.expression_type != type_:
+        if (old.expression != expression or old.expression_type != type_
+                or old.bloom_filter_data != bloom_filter_data):
             data = ConsumerFilterManager.build(self.topic, consumer_group, expression, type_, client_version)
             if data is None:
                 self.group_filter_data.pop(consumer_group, None)
                 return False
+            data.bloom_filter_data = bloom_filter_data
             self.group_filter_data[consumer_group] = data
             log.info("Consumer filter info change, old: %s, new: %s", old, data)
             return True
@@ -92,6 +98,14 @@ class ConsumerFilterManager(ConfigManager):
         self.broker_controller = broker_controller
         self.filter_data_by_topic: dict[str, FilterDataMapByTopic] = {}
         self._lock = threading.Lock()
+        if broker_controller is None:
+            self.bloom_filter = BloomFilter.create_by_fn(20, 64)
+        else:
+            config = broker_controller.broker_config
+            self.bloom_filter = BloomFilter.create_by_fn(config.max_error_rate_of_bloom_filter,
+                                                         config.expect_consumer_num_use_filter)
+            # the CQ ext units carry a bit map of exactly this length (Java sets it here too)
+            broker_controller.message_store_config.bit_map_length_consume_queue_ext = self.bloom_filter.m
 
     @staticmethod
     def build(topic: str | None, consumer_group: str, expression: str | None, type_: str | None,
@@ -134,7 +148,8 @@ class ConsumerFilterManager(ConfigManager):
         by_topic = self.filter_data_by_topic.get(topic)
         if by_topic is None:
             by_topic = self.filter_data_by_topic[topic] = FilterDataMapByTopic(topic)
-        return by_topic.register(consumer_group, expression, type_, client_version)
+        bloom_filter_data = self.bloom_filter.generate(f"{consumer_group}#{topic}")
+        return by_topic.register(consumer_group, expression, type_, bloom_filter_data, client_version)
 
     def un_register(self, consumer_group: str) -> None:
         with self._lock:
@@ -196,6 +211,7 @@ class ConsumerFilterManager(ConfigManager):
         if not isinstance(value, dict):
             raise ValueError("consumerFilter.json is not a JSON object")
         loaded: dict[str, FilterDataMapByTopic] = {}
+        bloom_changed = False
         for topic, raw in (value.get("filterDataByTopic") or {}).items():
             if raw is None:
                 continue
@@ -210,12 +226,19 @@ class ConsumerFilterManager(ConfigManager):
                     data.compiled_expression = FilterFactory.INSTANCE.compile(data.expression_type, data.expression)
                 except Exception as e:
                     log.error("load filter data error, %s: %s", data, e)
+                if not self.bloom_filter.is_valid(data.bloom_filter_data):
+                    bloom_changed = True
+                    log.info("Bloom filter is changed!So ignore all filter data persisted! %s, %s",
+                             self.bloom_filter, data.bloom_filter_data)
+                    break
                 if data.dead_time == 0:
                     dead_time = _now_ms() - 30 * 1000
                     data.dead_time = data.born_time if dead_time <= data.born_time else dead_time
                 by_topic.group_filter_data[str(group)] = data
                 log.info("load exist consumer filter data: %s", data)
             loaded[str(topic)] = by_topic
+        if bloom_changed:
+            return
         with self._lock:
             self.filter_data_by_topic = loaded
 
