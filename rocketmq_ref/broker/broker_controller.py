@@ -26,6 +26,7 @@ from rocketmq_ref.broker.latency.broker_fast_failure import BrokerFastFailure
 from rocketmq_ref.broker.latency.broker_fixed_thread_pool_executor import BrokerFixedThreadPoolExecutor
 from rocketmq_ref.broker.longpolling.notify_message_arriving_listener import NotifyMessageArrivingListener
 from rocketmq_ref.broker.longpolling.pull_request_hold_service import PullRequestHoldService
+from rocketmq_ref.broker.filter.commit_log_dispatcher_calc_bit_map import CommitLogDispatcherCalcBitMap
 from rocketmq_ref.broker.filter.consumer_filter_manager import ConsumerFilterManager
 from rocketmq_ref.broker.offset.consumer_offset_manager import ConsumerOffsetManager
 from rocketmq_ref.broker.out.broker_outer_api import BrokerOuterAPI
@@ -197,6 +198,9 @@ class BrokerController:
             except Exception:
                 log.exception("creating the message store failed")
                 return False
+            # SQL92 bit maps are computed before the consume queue unit is written (Java addFirst)
+            self.message_store.dispatcher_list.insert(0, CommitLogDispatcherCalcBitMap(self.broker_config,
+                                                                                       self.consumer_filter_manager))
             if not self.message_store.load():
                 log.error("loading the message store failed")
                 return False
