@@ -60,7 +60,7 @@ def scenario() -> dict[str, str]:
 WALKTHROUGH = Walkthrough(
     name="producer_send_modes",
     title="Producer: start-up, batch send, queue selection with and without a selector",
-    sections=("B3", "B3.1", "B3.3", "B3.3.1", "B3.3.2", "B3.4.3", "B3.5", "A3.2.3"),
+    sections=("B3", "B3.1", "B3.3", "B3.3.1", "B3.3.2", "B3.4.3", "B3.5", "A3.2.3", "A7.4"),
     scenario=scenario,
     stops=(
         Stop("MQClientInstance.send_heartbeat_to_all_broker"),

@@ -60,7 +60,7 @@ def scenario() -> dict[str, str]:
 WALKTHROUGH = Walkthrough(
     name="tag_filter",
     title="Tag filtering: hash codes in the consume queue, tag strings on the client",
-    sections=("B5.8",),
+    sections=("B5.8", "A7", "A7.1", "A7.1.1", "A7.1.2"),
     scenario=scenario,
     stops=(
         Stop("DefaultMessageStore.get_message", locals=("message_filter", "offset"),
