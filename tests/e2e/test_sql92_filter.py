@@ -1,5 +1,6 @@
-"""SQL92 filtering end to end: a name server, broker-a with ``enablePropertyFilter=true`` and
-broker-b without it, our producer and push consumers (books A7.1.3, B5.8)."""
+"""SQL92 filtering end to end: a name server, broker-a with ``enablePropertyFilter=true`` (and the
+bit-map pre-calculation in the consume-queue ext) and broker-b without it, our producer and
+consumers (books A7.1.3, B5.8)."""
 from __future__ import annotations
 
 import json
@@ -48,7 +49,8 @@ def cluster(tmp_path_factory):
     try:
         namesrv = start_namesrv(factory, tmp)
         on = start_broker(factory, tmp, broker_props(tmp, namesrv.addr, name="broker-a",
-                                                     enablePropertyFilter=True))
+                                                     enablePropertyFilter=True, enableCalcFilterBitMap=True,
+                                                     enableConsumeQueueExt=True))
         off = start_broker(factory, tmp, broker_props(tmp, namesrv.addr, name="broker-b"))
         admin = DefaultMQAdminExt()
         admin.set_namesrv_addr(namesrv.addr)
@@ -63,7 +65,7 @@ def cluster(tmp_path_factory):
         clients.append(producer)
         assert wait_until(lambda: len(producer.fetch_publish_message_queues(TOPIC_ON)) == 2)
         yield {"namesrv": namesrv.addr, "producer": producer, "clients": clients,
-               "brokers": (on.addr, off.addr)}
+               "brokers": (on.addr, off.addr), "store_a": tmp / "store-broker-a"}
     finally:
         for c in reversed(clients):
             try:
@@ -85,17 +87,24 @@ def _consumer(cluster: dict, group: str, topic: str, selector: MessageSelector, 
     return c
 
 
-def test_push_consumer_with_sql92_receives_exactly_the_matching_messages(cluster):
-    producer: DefaultMQProducer = cluster["producer"]
+def _send_batch(producer: DefaultMQProducer, prefix: str, count: int) -> set[bytes]:
+    """Messages with a = i and b = x/y alternating (every sixth without a); the bodies of those
+    matching ``a > 5 AND b = 'x'``."""
     expected = set()
-    for i in range(24):
-        msg = Message(TOPIC_ON, f"m{i}".encode())
+    for i in range(count):
+        msg = Message(TOPIC_ON, f"{prefix}{i}".encode())
         if i % 6 != 5:  # every sixth message has no property "a": null, never matched
             msg.put_user_property("a", str(i))
         msg.put_user_property("b", "x" if i % 2 == 0 else "y")
         assert producer.send(msg).send_status is SendStatus.SEND_OK
         if i % 6 != 5 and i > 5 and i % 2 == 0:
-            expected.add(f"m{i}".encode())
+            expected.add(f"{prefix}{i}".encode())
+    return expected
+
+
+def test_push_consumer_with_sql92_receives_exactly_the_matching_messages(cluster):
+    producer: DefaultMQProducer = cluster["producer"]
+    expected = _send_batch(producer, "m", 24)  # stored before the filter exists: evaluated at pull
     got: list[bytes] = []
     lock = threading.Lock()
 
@@ -107,10 +116,15 @@ def test_push_consumer_with_sql92_receives_exactly_the_matching_messages(cluster
     consumer = _consumer(cluster, "sql92-group", TOPIC_ON, MessageSelector.by_sql("a > 5 AND b = 'x'"), listener)
     consumer.start()
     assert wait_until(lambda: set(got) >= expected), sorted(got)
+    # stored after the filter's birth: the broker's consume-queue ext carries their bit maps
+    expected |= _send_batch(producer, "n", 24)
+    assert wait_until(lambda: set(got) >= expected), sorted(got)
     time.sleep(1.0)  # a second more: nothing unmatched may trickle in
     with lock:
         assert sorted(got) == sorted(expected)
     consumer.shutdown()
+    ext_files = list((cluster["store_a"] / "consumequeue_ext" / TOPIC_ON).rglob("*"))
+    assert any(f.is_file() and f.read_bytes().strip(b"\0") for f in ext_files)
 
 
 def test_bad_expression_is_refused_at_start_with_the_reason(cluster):
