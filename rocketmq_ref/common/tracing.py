@@ -20,6 +20,7 @@ import functools
 import inspect
 import os
 import sys
+import traceback
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any, Callable, TypeVar
 
@@ -188,7 +189,7 @@ class _Span:
         s = self.span
         try:
             if exc is not None and s.is_recording():
-                s.record_exception(exc)
+                _record_exception(s, exc)
                 s.set_status(Status(StatusCode.ERROR, f"{exc_type.__name__}: {exc}"))
             s.end()
         finally:
@@ -265,6 +266,26 @@ _OPERATION_TYPES = {"send": "send", "publish": "send", "create": "create", "rece
                     "process": "process", "settle": "settle"}
 
 
+def _record_exception(s: trace.Span, exc: BaseException) -> None:
+    """``record_exception`` with a stack trace whose file names are portable: project files
+    relative to the project root, the interpreter's own files under ``<python>`` (a recorded trace
+    is committed, and must not carry this machine's paths)."""
+    lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+    text = "".join(lines)
+    for prefix, name in _path_prefixes():
+        text = text.replace(prefix, name)
+    s.record_exception(exc, attributes={"exception.stacktrace": text})
+
+
+@functools.lru_cache(maxsize=1)
+def _path_prefixes() -> tuple[tuple[str, str], ...]:
+    prefixes = {_PACKAGE_ROOT + os.sep: ""}
+    for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}:
+        prefixes[p + os.sep] = "<python>/"
+    # longest first, so a venv inside the project is not cut at the project root
+    return tuple(sorted(prefixes.items(), key=lambda kv: -len(kv[0])))
+
+
 def current_span() -> trace.Span:
     return trace.get_current_span()
 
@@ -274,7 +295,7 @@ def record_error(s: trace.Span, error: BaseException | str) -> None:
     if not s.is_recording():
         return
     if isinstance(error, BaseException):
-        s.record_exception(error)
+        _record_exception(s, error)
         s.set_status(Status(StatusCode.ERROR, f"{type(error).__name__}: {error}"))
     else:
         s.set_status(Status(StatusCode.ERROR, error))

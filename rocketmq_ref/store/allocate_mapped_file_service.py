@@ -49,6 +49,16 @@ class AllocateMappedFileService(ServiceThread):
         self._queue_cond = threading.Condition()
         self.has_exception = False
 
+
+    def _store_relative(self, path: str) -> str:
+        """A file's path below the store root (``commitlog/000...``): spans are recorded into
+        committed traces, so they carry no machine path."""
+        root = self.message_store_config.store_path_root_dir
+        try:
+            rel = os.path.relpath(path, root)
+        except ValueError:
+            return os.path.basename(path)
+        return os.path.basename(path) if rel.startswith("..") else rel.replace(os.sep, "/")
     def _offer(self, req: AllocateRequest) -> None:
         with self._queue_cond:
             self._seq += 1
@@ -132,7 +142,8 @@ class AllocateMappedFileService(ServiceThread):
         try:
             with span("AllocateMappedFileService.mmap_operation",
                       java="org.apache.rocketmq.store.AllocateMappedFileService#mmapOperation",
-                      books=("B4.4.1",), attributes={"rocketmq_ref.store.file": req.file_path}):
+                      books=("B4.4.1",),
+                      attributes={"rocketmq_ref.store.file": self._store_relative(req.file_path)}):
                 begin = time.monotonic()
                 cfg = self.message_store_config
                 pool = self.transient_store_pool if cfg.is_transient_store_pool_enable() else None
