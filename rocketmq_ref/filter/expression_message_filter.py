@@ -21,7 +21,6 @@ from rocketmq_ref.common.message import message_const as mc
 from rocketmq_ref.common.message.message_decoder import decode_properties
 from rocketmq_ref.common.mixall import RETRY_GROUP_TOPIC_PREFIX
 from rocketmq_ref.common.tracing import span
-from rocketmq_ref.filter.util.bloom_filter import BitsArray
 from rocketmq_ref.store.message_filter import MessageFilter
 
 log = logging.getLogger("rocketmq_ref.filter")
@@ -55,6 +54,9 @@ class ExpressionMessageFilter(MessageFilter):
         self._bloom_data_valid = (not self._tag_type and not self._class_filter and bloom is not None
                                   and getattr(consumer_filter_data, "compiled_expression", None) is not None
                                   and bloom.is_valid(bloom_data))
+        # (byte index, bit mask) of each bloom position: the per-unit check reads the map in place
+        self._bit_masks = (tuple((p >> 3, 1 << (p & 7)) for p in bloom_data.bit_pos)
+                           if self._bloom_data_valid else ())
         self.matched = 0   # commit-log evaluations of this pull that selected the message
         self.skipped = 0   # ... that dropped it (false, null or an evaluation error)
 
@@ -79,11 +81,11 @@ class ExpressionMessageFilter(MessageFilter):
         bit_map = cq_ext_unit.filter_bit_map
         if not bit_map or len(bit_map) * 8 != data.bloom_filter_data.bit_num:
             return True
-        try:
-            return self.consumer_filter_manager.bloom_filter.is_hit(data.bloom_filter_data, BitsArray.create(bit_map))
-        except Exception as e:
-            log.error("bloom filter error, sub=%s, filter=%s: %s", self.subscription_data, data, e)
-            return True
+        # BloomFilter.isHit: every position set (BitsArray layout: byte p // 8, bit p % 8)
+        for index, mask in self._bit_masks:
+            if not bit_map[index] & mask:
+                return False
+        return True
 
     def is_matched_by_commit_log(self, msg_buffer: Any, properties: Mapping[str, str] | None) -> bool:
         if self._class_filter or self._tag_type:
