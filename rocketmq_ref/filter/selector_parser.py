@@ -212,7 +212,8 @@ class SelectorParser:
             hit = _cache.get(sql)
         if hit is not None:
             if isinstance(hit, MQFilterException):
-                raise hit
+                # a fresh exception each time: re-raising one instance would grow its traceback
+                raise MQFilterException(hit.error_message) from hit.__cause__
             return hit
         try:
             result: BooleanExpression | MQFilterException = SelectorParser._parse(sql)
