@@ -53,6 +53,21 @@ def _messages(count: int, queues: int = 8) -> list[MessageExtBrokerInner]:
             for i in range(count)]
 
 
+def _unique_key_messages(count: int, queues: int = 8) -> list[MessageExtBrokerInner]:
+    """``count`` messages whose UNIQ_KEY and KEYS differ, as a producer's do: the index hashes
+    every key (a pool of repeated keys would hit the hash cache and hide that cost)."""
+    body = os.urandom(BODY)
+    out = []
+    for i in range(count):
+        props = dict(PROPS, UNIQ_KEY=f"7F0000010D0A18B4AAC2{i:012X}", KEYS=f"OrderID-{i:06d}")
+        out.append(MessageExtBrokerInner("BenchTopic", body, queue_id=i % queues, properties=props,
+                                         properties_string=message_properties2string(props),
+                                         born_host=("127.0.0.1", 50000 + i % 1000),
+                                         store_host=("127.0.0.1", 10911),
+                                         born_timestamp=int(time.time() * 1000)))
+    return out
+
+
 def _store(root: str, **kw) -> DefaultMessageStore:
     cfg = MessageStoreConfig(store_path_root_dir=root, mapped_file_size_commit_log=FILE_SIZE, **kw)
     s = DefaultMessageStore(cfg)
@@ -138,6 +153,23 @@ def bench_put_vs_bare(base: str) -> None:
     shutil.rmtree(root)
     print(f"  CPU us/msg split: put alone {cpu_alone / n2 * 1e6:.2f}, dispatch alone "
           f"{cpu_dispatch / records * 1e6:.2f} (consume queue + index + parse, {records} records)")
+    # the same with a distinct UNIQ_KEY and KEYS per message: the index's key hashing at full cost
+    root = tempfile.mkdtemp(dir=base)
+    store = _store(root)
+    store.reput_message_service.shutdown()
+    n3 = min(N, 30000)
+    unique = _unique_key_messages(n3)
+    c0 = time.process_time()
+    for m in unique:
+        store.put_message(m)
+    cpu_unique_put = time.process_time() - c0
+    c0 = time.process_time()
+    records = store.reput_message_service.do_reput()
+    cpu_unique = time.process_time() - c0
+    store.shutdown()
+    shutil.rmtree(root)
+    print(f"  distinct keys per message: put {cpu_unique_put / n3 * 1e6:.2f}, dispatch "
+          f"{cpu_unique / records * 1e6:.2f} CPU us/msg ({records} records)")
 
 
 def bench_sync_flush(base: str) -> None:

@@ -11,9 +11,9 @@ new file.  Then the flush service is told (B4.8): a sync-flush producer waits fo
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures._base as _futures_base
 import functools
 import logging
-import operator
 import struct
 import threading
 import time
@@ -91,8 +91,6 @@ _V6_FLAGS = _BORN_V6 | _STORE_V6
 _KEYS = mc.PROPERTY_KEYS
 _UNIQ = mc.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX
 _TAGS = mc.PROPERTY_TAGS
-_NAME_VALUE_SEP = "\x01"
-_split_pair = operator.methodcaller("split", _NAME_VALUE_SEP, 1)
 
 _host_cache: dict[tuple[str, int], bytes] = {}
 _topic_cache: dict[str, bytes] = {}
@@ -110,6 +108,27 @@ def host_bytes(host: tuple[str, int]) -> bytes:
     return b
 
 
+_COMPLETED_CONDITION = threading.Condition()
+
+
+def completed_future(result: PutMessageResult) -> concurrent.futures.Future[PutMessageResult]:
+    """A Future born finished with ``result`` (Java ``CompletableFuture.completedFuture``).
+
+    ``Future()`` + ``set_result`` builds a Condition (an RLock and more) per message and takes it
+    twice; a finished future is only ever read, so these share one Condition.  ``result``,
+    ``done``, ``add_done_callback`` and ``asyncio.wrap_future`` behave as on any finished future.
+    """
+    f: concurrent.futures.Future[PutMessageResult] = concurrent.futures.Future.__new__(
+        concurrent.futures.Future)
+    f._condition = _COMPLETED_CONDITION  # type: ignore[attr-defined]
+    f._state = _futures_base.FINISHED  # type: ignore[attr-defined]
+    f._result = result  # type: ignore[attr-defined]
+    f._exception = None  # type: ignore[attr-defined]
+    f._waiters = []  # type: ignore[attr-defined]
+    f._done_callbacks = []  # type: ignore[attr-defined]
+    return f
+
+
 def topic_bytes(topic: str) -> bytes:
     """The topic's UTF-8 bytes, cached: a broker sees few distinct topics."""
     b = _topic_cache.get(topic)
@@ -118,18 +137,6 @@ def topic_bytes(topic: str) -> bytes:
             _topic_cache.clear()
         b = _topic_cache[topic] = topic.encode("utf-8")
     return b
-
-
-def _parse_props(text: str) -> dict[str, str]:
-    """``string2message_properties`` with the per-pair loop in C: split into pairs, build the dict
-    in one call; any odd segment (no separator, empty name or value) takes the canonical parser."""
-    try:
-        props = dict(map(_split_pair, text.split(PROPERTY_SEPARATOR)))
-    except ValueError:  # a segment without a name-value separator
-        return string2message_properties(text)
-    if "" in props or "" in props.values():
-        return string2message_properties(text)
-    return props
 
 
 def store_timestamp_position(sys_flag: int) -> int:
@@ -561,7 +568,7 @@ class CommitLog:
             uniq_key = None
             properties_map = None
             if props_len > 0 and parse_properties:
-                properties_map = _parse_props(str(buf[p:p + props_len], "utf-8"))
+                properties_map = string2message_properties(str(buf[p:p + props_len], "utf-8"))
                 get = properties_map.get
                 keys = get(_KEYS)
                 uniq_key = get(_UNIQ)
@@ -613,7 +620,7 @@ class CommitLog:
             status = result.status
             if status is _END_OF_FILE:
                 if recording:
-                    s.add_event("end_of_file", {"rocketmq_ref.store.file": mf.file_name,
+                    s.add_event("end_of_file", {"rocketmq_ref.store.file": mf.file_name.rsplit("/", 1)[-1],
                                                 "rocketmq_ref.store.blank_bytes": result.wrote_bytes})
                 mf = queue.get_last_mapped_file(0)
                 if mf is None:
@@ -694,12 +701,7 @@ class CommitLog:
                   books=("B4.3", "B4.8")) as s:
             result = self._put(msg, s)
             if result.put_message_status is _PUT_OK:
-                cfg = self.message_store_config
-                if (cfg.flush_disk_type is _ASYNC_FLUSH and cfg.broker_role is not _SYNC_MASTER
-                        and not cfg.transient_store_pool_enable):
-                    # submit_flush_request's async branch without its frame: the common case
-                    if not cfg.flush_commit_log_timed:
-                        self.flush_commit_log_service.wakeup()
+                if self._nothing_to_wait_for():
                     return result
                 self._wait_flush_and_replica(result, msg, s)
                 if result.put_message_status is _PUT_OK:
@@ -715,8 +717,11 @@ class CommitLog:
                   java="org.apache.rocketmq.store.CommitLog#asyncPutMessage",
                   books=("B4.3", "B4.8")) as s:
             result = self._put(msg, s)
-            if result.put_message_status is not PutMessageStatus.PUT_OK:
+            if result.put_message_status is not _PUT_OK:
                 record_error(s, result.put_message_status.name)
+                return completed_future(result)
+            if self._nothing_to_wait_for():
+                return completed_future(result)
             return self._combine(result, msg)
 
     def put_messages(self, batch: Any) -> PutMessageResult:
@@ -771,6 +776,17 @@ class CommitLog:
         return result
 
     # -- flush and replica (B4.8, A5.5)
+    def _nothing_to_wait_for(self) -> bool:
+        """Async flush on a master that is not SYNC_MASTER, no write buffer (the usual case):
+        wake the flusher as ``submit_flush_request`` would and say there is nothing to wait for."""
+        cfg = self.message_store_config
+        if (cfg.flush_disk_type is _ASYNC_FLUSH and cfg.broker_role is not _SYNC_MASTER
+                and not cfg.transient_store_pool_enable):
+            if not cfg.flush_commit_log_timed:
+                self.flush_commit_log_service.wakeup()  # a timed flusher sleeps through wake-ups
+            return True
+        return False
+
     def _wait_flush_and_replica(self, result: PutMessageResult, msg: Any, s: Any) -> None:
         """The blocking face of ``submit_flush_request`` + ``submit_replica_request``."""
         ar = result.append_message_result
@@ -796,16 +812,14 @@ class CommitLog:
             s.add_event("flushed", {"rocketmq_ref.store.flush_status": result.put_message_status.name})
 
     def _combine(self, result: PutMessageResult, msg: Any) -> concurrent.futures.Future[PutMessageResult]:
-        out: concurrent.futures.Future[PutMessageResult] = concurrent.futures.Future()
         if result.put_message_status is not PutMessageStatus.PUT_OK:
-            out.set_result(result)
-            return out
+            return completed_future(result)
         ar = result.append_message_result
         pending = [f for f in (self.submit_flush_request(ar, msg),
                                self.submit_replica_request(ar, msg)) if f is not None]
         if not pending:
-            out.set_result(result)
-            return out
+            return completed_future(result)
+        out: concurrent.futures.Future[PutMessageResult] = concurrent.futures.Future()
         remaining = [len(pending)]
         lock = threading.Lock()
 

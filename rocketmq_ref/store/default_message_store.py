@@ -32,7 +32,7 @@ from rocketmq_ref.common.utilall import get_disk_partition_space_used_percent
 from rocketmq_ref.store.allocate_mapped_file_service import AllocateMappedFileService
 from rocketmq_ref.store.append_message_result import AppendMessageStatus
 from rocketmq_ref.store.clean_services import CleanCommitLogService, CleanConsumeQueueService
-from rocketmq_ref.store.commit_log import CommitLog
+from rocketmq_ref.store.commit_log import CommitLog, completed_future
 from rocketmq_ref.store.config.broker_role import BrokerRole
 from rocketmq_ref.store.config.message_store_config import MULTI_PATH_SPLITTER, MessageStoreConfig
 from rocketmq_ref.store.config.store_path_config_helper import StorePathConfigHelper
@@ -508,28 +508,34 @@ class DefaultMessageStore(MessageStore):
 
     def put_message(self, msg: Any) -> PutMessageResult:
         """Store one MessageExtBrokerInner; blocks for the flush/slave the config asks for."""
-        ps = msg.properties_string
-        # check_store_status + check_message in one expression (the common case, no frame); when
-        # it is not plainly fine the full checks run and name the status
-        if (self.shutdown_flag or self.message_store_config.broker_role is _SLAVE
-                or self.running_flags.flag_bits or self.commit_log.begin_time_in_lock
-                or len(msg.topic) > MAX_TOPIC_LENGTH or (ps and len(ps) > MAX_PROPERTIES_LENGTH)):
-            failed = (self._pre_check(self.check_store_status())
-                      or self._pre_check(self.check_message(msg)))
-            if failed is not None:
-                return failed
+        failed = self._check_put(msg)
+        if failed is not None:
+            return failed
         begin = time.monotonic()
         return self._after_put(begin, self.commit_log.put_message(msg))
 
+    def _check_put(self, msg: Any) -> PutMessageResult | None:
+        """``check_store_status`` + ``check_message``: the common case in one expression; when it
+        is not plainly fine the full checks run and name the status."""
+        ps = msg.properties_string
+        if (self.shutdown_flag or self.message_store_config.broker_role is _SLAVE
+                or self.running_flags.flag_bits or self.commit_log.begin_time_in_lock
+                or len(msg.topic) > MAX_TOPIC_LENGTH or (ps and len(ps) > MAX_PROPERTIES_LENGTH)):
+            return (self._pre_check(self.check_store_status())
+                    or self._pre_check(self.check_message(msg)))
+        return None
+
     def async_put_message(self, msg: Any) -> concurrent.futures.Future[PutMessageResult]:
         """Append now; the future completes after the flush/slave (``asyncio.wrap_future`` it)."""
-        failed = (self._pre_check(self.check_store_status())
-                  or self._pre_check(self.check_message(msg)))
+        failed = self._check_put(msg)
         if failed is not None:
-            return _done(failed)
+            return completed_future(failed)
         begin = time.monotonic()
         fut = self.commit_log.async_put_message(msg)
-        fut.add_done_callback(lambda f: self._after_put(begin, f.result()))
+        if fut.done():  # async flush: answered already, no callback to register
+            self._after_put(begin, fut.result())
+        else:
+            fut.add_done_callback(lambda f: self._after_put(begin, f.result()))
         return fut
 
     def put_messages(self, batch: Any) -> PutMessageResult:
@@ -544,7 +550,7 @@ class DefaultMessageStore(MessageStore):
         failed = (self._pre_check(self.check_store_status())
                   or self._pre_check(self.check_messages(batch)))
         if failed is not None:
-            return _done(failed)
+            return completed_future(failed)
         begin = time.monotonic()
         fut = self.commit_log.async_put_messages(batch)
         fut.add_done_callback(lambda f: self._after_put(begin, f.result()))
@@ -1027,9 +1033,3 @@ class DefaultMessageStore(MessageStore):
 
 
 _KEEP_TOPICS = frozenset({RMQ_SYS_SCHEDULE_TOPIC, RMQ_SYS_TRANS_OP_HALF_TOPIC})
-
-
-def _done(result: PutMessageResult) -> concurrent.futures.Future[PutMessageResult]:
-    f: concurrent.futures.Future[PutMessageResult] = concurrent.futures.Future()
-    f.set_result(result)
-    return f
