@@ -1031,7 +1031,7 @@ class CommitLog:
     def _recover_from(self, files: list[MappedFile], index: int, dispatch: bool,
                       max_phy_offset_of_consume_queue: int, s: Any) -> None:
         if s.is_recording():
-            s.set_attribute("rocketmq_ref.store.recover_from_file", files[index].file_name)
+            s.set_attribute("rocketmq_ref.store.recover_from_file", files[index].file_name.rsplit("/", 1)[-1])
         offset = self._scan(files, index, self.message_store_config.check_crc_on_recover,
                             dispatch, s)
         self._finish_recover(offset, max_phy_offset_of_consume_queue, s)
