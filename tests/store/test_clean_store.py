@@ -84,8 +84,9 @@ def test_a_file_being_read_is_not_deleted_until_released(tmp_path):
         assert reader.status is GetMessageStatus.FOUND
         _age(cl_dir, 2)
         store.clean_files_periodically()
-        # still mapped for the reader, and deletion never skips ahead of it
-        assert sorted(os.listdir(cl_dir)) == files
+        # still mapped for the reader, and deletion never skips ahead of it (the allocation
+        # service may have created the next file ahead meanwhile: only deletions count here)
+        assert set(files) <= set(os.listdir(cl_dir))
         reader.release()
         store.clean_files_periodically()
         left = sorted(os.listdir(cl_dir))
