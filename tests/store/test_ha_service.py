@@ -69,6 +69,10 @@ def test_slave_follows_master_byte_for_byte_and_dispatches_its_own_queues(stores
     slave = stores("slave", BrokerRole.SLAVE)
     slave.update_ha_master_address(f"127.0.0.1:{master.message_store_config.ha_listen_port}")
     wait_until(lambda: [c.slave_request_offset for c in master.ha_service.connection_list] == [0])
+    # the master fixes where a new slave starts (the start of its last file) when its writer first
+    # runs: wait for that before writing, or a slow writer thread would start past the first file
+    wait_until(lambda: [c.write_socket_service.next_transfer_from_where
+                        for c in master.ha_service.connection_list] == [0])
     # more than one 64 KiB file, so the transfer crosses a file end
     for i in range(300):
         r = master.put_message(new_msg("HaTopic", b"m-%04d-" % i + b"x" * 400, queue_id=i % 2))
