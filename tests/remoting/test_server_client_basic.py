@@ -262,6 +262,29 @@ def test_name_server_selection_fails_over_to_a_live_address(server, client, addr
         client.invoke_sync(None, RemotingCommand(ECHO), 2000)
 
 
+def test_concurrent_callers_all_reach_the_live_name_server_when_one_is_dead(server, client, addr):
+    """Many requests race to pick a name server while the first pick is dead: each must end on
+    the live one (Java serialises the pick with ``lockNamesrvChannel``)."""
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    dead = f"127.0.0.1:{s.getsockname()[1]}"
+    s.close()
+    for _ in range(5):
+        client.channel_tables.pop(addr, None)  # forget the live channel: force a new pick
+        client.update_name_server_address_list([dead, addr])
+        client.update_name_server_address_list([addr, dead])  # reorder: the pick starts over
+
+        async def many():
+            return await asyncio.gather(*(client.invoke(None, RemotingCommand(ECHO, body=b"c"), 3000)
+                                          for _ in range(20)), return_exceptions=True)
+
+        results = asyncio.run_coroutine_threadsafe(many(), client.loop).result(10)
+        failed = [r for r in results if isinstance(r, BaseException)]
+        assert not failed, failed[:1]
+        assert client.get_chosen_name_server() == addr
+
+
 def test_a_second_server_on_a_taken_port_fails_to_start_and_leaves_no_threads(server):
     before = set(threading.enumerate())
     other = make_server(listen_port=server.local_listen_port())

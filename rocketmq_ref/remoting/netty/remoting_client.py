@@ -73,6 +73,9 @@ class NettyRemotingClient(NettyRemotingAbstract):
         self._namesrv_addr_list: list[str] = []
         self._namesrv_addr_choosed: str | None = None
         self._namesrv_index = random.randrange(999)
+        # Java ``lockNamesrvChannel``: one caller at a time picks the name server, so two
+        # callers cannot both walk the round-robin index onto the same dead address
+        self._namesrv_channel_lock = asyncio.Lock()
         self._started = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -81,6 +84,7 @@ class NettyRemotingClient(NettyRemotingAbstract):
         if self._started:
             return
         self._started = True
+        self._namesrv_channel_lock = asyncio.Lock()  # a restarted client may run on a new loop
         self._start_loop()
         self._call_in_loop(self._start_services)
 
@@ -127,25 +131,34 @@ class NettyRemotingClient(NettyRemotingAbstract):
     async def _get_and_create_nameserver_channel(self) -> RemotingChannel:
         """Java ``getAndCreateNameserverChannel``: the chosen name server while its channel lives,
         else the next address (round-robin) that accepts a connection."""
-        chosen = self._namesrv_addr_choosed
-        if chosen is not None:
-            ch = self.channel_tables.get(chosen)
-            if ch is not None and ch.is_active():
+        ch = self._chosen_nameserver_channel()
+        if ch is not None:
+            return ch
+        async with self._namesrv_channel_lock:
+            ch = self._chosen_nameserver_channel()  # another caller may have chosen meanwhile
+            if ch is not None:
                 return ch
-        addrs = self._namesrv_addr_list
-        if not addrs:
-            raise RemotingConnectException(None, RuntimeError("no name server address set"))
-        errors = []
-        for _ in range(len(addrs)):
-            self._namesrv_index = (self._namesrv_index + 1) % len(addrs)
-            new_addr = addrs[self._namesrv_index]
-            self._namesrv_addr_choosed = new_addr
-            try:
-                return await self._get_and_create_channel(new_addr)
-            except RemotingConnectException as e:
-                log.warning("name server %s unreachable, trying the next: %s", new_addr, e)
-                errors.append(new_addr)
-        raise RemotingConnectException(",".join(errors))
+            addrs = self._namesrv_addr_list
+            if not addrs:
+                raise RemotingConnectException(None, RuntimeError("no name server address set"))
+            errors = []
+            for _ in range(len(addrs)):
+                self._namesrv_index = (self._namesrv_index + 1) % len(addrs)
+                new_addr = addrs[self._namesrv_index]
+                self._namesrv_addr_choosed = new_addr
+                try:
+                    return await self._get_and_create_channel(new_addr)
+                except RemotingConnectException as e:
+                    log.warning("name server %s unreachable, trying the next: %s", new_addr, e)
+                    errors.append(new_addr)
+            raise RemotingConnectException(",".join(errors))
+
+    def _chosen_nameserver_channel(self) -> RemotingChannel | None:
+        chosen = self._namesrv_addr_choosed
+        if chosen is None:
+            return None
+        ch = self.channel_tables.get(chosen)
+        return ch if ch is not None and ch.is_active() else None
 
     # ------------------------------------------------------------------ channels (loop)
     async def _get_and_create_channel(self, addr: str | None) -> RemotingChannel:
