@@ -46,6 +46,17 @@ class MessageQueueState:
         self.seek_offset = -1
 
 
+class PullTaskImpl:
+    """The pull chain of one queue (Java ``PullTaskImpl``): it reschedules itself until cancelled.
+    The task table holds one per queue, so a queue never has two chains pulling the same offsets."""
+
+    __slots__ = ("message_queue", "cancelled")
+
+    def __init__(self, mq: Any) -> None:
+        self.message_queue = mq
+        self.cancelled = False
+
+
 class ConsumeRequest:
     def __init__(self, msgs: list[Any], mq: Any, pq: ProcessQueue) -> None:
         self.message_exts = msgs
@@ -60,6 +71,7 @@ class DefaultLitePullConsumerImpl(DefaultMQPullConsumerImpl):
     def __init__(self, consumer: Any, rpc_hook: Any = None) -> None:
         super().__init__(consumer, rpc_hook)
         self.assigned: dict[Any, MessageQueueState] = {}
+        self.task_table: dict[Any, PullTaskImpl] = {}  # under assigned_lock
         self.subscription_type = "NONE"
         self.consume_request_cache: queue.Queue[ConsumeRequest] = queue.Queue()
         self.consume_request_flow_control_times = 0
@@ -114,6 +126,7 @@ class DefaultLitePullConsumerImpl(DefaultMQPullConsumerImpl):
             for mq in list(self.assigned):
                 if in_scope(mq) and mq not in mqs:
                     self.assigned.pop(mq).process_queue.set_dropped(True)
+                    self._cancel_pull_task(mq)
             for mq in mqs:
                 if mq not in self.assigned:
                     self.assigned[mq] = MessageQueueState(mq)
@@ -164,15 +177,26 @@ class DefaultLitePullConsumerImpl(DefaultMQPullConsumerImpl):
 
     # -- pull tasks ----------------------------------------------------------------------------------
     def _start_pull_task(self, mq: Any) -> None:
-        self._submit(mq, 0)
+        """Java ``startPullTask``: a new chain only for a queue that has none (rebalance and
+        ``start`` may both ask for the same queue)."""
+        with self.assigned_lock:
+            if mq in self.task_table:
+                return
+            task = self.task_table[mq] = PullTaskImpl(mq)
+        self._submit(task, 0)
 
-    def _submit(self, mq: Any, delay_ms: float) -> None:
+    def _cancel_pull_task(self, mq: Any) -> None:
+        task = self.task_table.pop(mq, None)
+        if task is not None:
+            task.cancelled = True
+
+    def _submit(self, task: PullTaskImpl, delay_ms: float) -> None:
         if self.service_state is not ServiceState.RUNNING or self.pull_executor is None:
             return
 
         def run() -> None:
             try:
-                self.pull_executor.submit(self._pull_task, mq)  # type: ignore[union-attr]
+                self.pull_executor.submit(self._pull_task, task)  # type: ignore[union-attr]
             except RuntimeError:
                 pass  # executor shut down
 
@@ -193,10 +217,11 @@ class DefaultLitePullConsumerImpl(DefaultMQPullConsumerImpl):
                 state.consume_offset = state.pull_offset
         return state.pull_offset
 
-    def _pull_task(self, mq: Any) -> None:
+    def _pull_task(self, task: PullTaskImpl) -> None:
         """Java ``PullTaskImpl.run``."""
-        if self.service_state is not ServiceState.RUNNING:
+        if self.service_state is not ServiceState.RUNNING or task.cancelled:
             return
+        mq = task.message_queue
         with self.assigned_lock:
             state = self.assigned.get(mq)
         if state is None or state.process_queue.is_dropped():
@@ -204,25 +229,25 @@ class DefaultLitePullConsumerImpl(DefaultMQPullConsumerImpl):
         conf = self.consumer
         pq = state.process_queue
         if state.paused:
-            self._submit(mq, PULL_TIME_DELAY_MILLS_WHEN_PAUSE)
+            self._submit(task, PULL_TIME_DELAY_MILLS_WHEN_PAUSE)
             return
         if self.consume_request_cache.qsize() * conf.pull_batch_size > conf.pull_threshold_for_all:
-            self._submit(mq, PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL)
+            self._submit(task, PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL)
             self.consume_request_flow_control_times += 1
             return
         if pq.msg_count > conf.pull_threshold_for_queue or \
                 pq.msg_size // (1024 * 1024) > conf.pull_threshold_size_for_queue or \
                 pq.get_max_span() > conf.consume_max_span:
-            self._submit(mq, PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL)
+            self._submit(task, PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL)
             return
         try:
             offset = self._next_pull_offset(state)
         except Exception as e:  # noqa: BLE001
             log.error("Failed to get next pull offset: %s", e)
-            self._submit(mq, PULL_TIME_DELAY_MILLS_ON_EXCEPTION)
+            self._submit(task, PULL_TIME_DELAY_MILLS_ON_EXCEPTION)
             return
         if offset < 0:
-            self._submit(mq, PULL_TIME_DELAY_MILLS_ON_EXCEPTION)
+            self._submit(task, PULL_TIME_DELAY_MILLS_ON_EXCEPTION)
             return
         sub_expr = self.topic_to_sub_expression.get(mq.topic, "*")
         sd = self.rebalance_impl.subscription_inner.get(mq.topic) or \
@@ -233,17 +258,19 @@ class DefaultLitePullConsumerImpl(DefaultMQPullConsumerImpl):
         except Exception as e:  # noqa: BLE001
             if self.service_state is ServiceState.RUNNING:
                 log.warning("An error occurred in pull message process: %s", e)
-            self._submit(mq, PULL_TIME_DELAY_MILLS_ON_EXCEPTION)
+            self._submit(task, PULL_TIME_DELAY_MILLS_ON_EXCEPTION)
             return
         with self.assigned_lock:
+            if task.cancelled:
+                return  # a seek or a rebalance replaced this chain while it pulled
             if self.assigned.get(mq) is not state or state.seek_offset != -1:
-                self._submit(mq, 0)
+                self._submit(task, 0)
                 return
             if result.pull_status is PullStatus.FOUND and result.msg_found_list:
                 pq.put_message(result.msg_found_list)
                 self.consume_request_cache.put(ConsumeRequest(result.msg_found_list, mq, pq))
             state.pull_offset = result.next_begin_offset
-        self._submit(mq, 0)
+        self._submit(task, 0)
 
     # -- the application side ------------------------------------------------------------------------
     def poll(self, timeout_ms: int) -> list[Any]:
@@ -327,7 +354,8 @@ class DefaultLitePullConsumerImpl(DefaultMQPullConsumerImpl):
             old.set_dropped(True)
             state.process_queue = ProcessQueue()
             state.seek_offset = offset
-        self._submit(mq, 0)
+            self._cancel_pull_task(mq)  # Java: the old task is interrupted, a new one starts
+        self._start_pull_task(mq)
 
     def seek_to_begin(self, mq: Any) -> None:
         self.seek(mq, self.mq_client_factory.mq_admin_impl.min_offset(mq))
