@@ -3,9 +3,9 @@ follows the master's commit log byte for byte and builds its own consume queues;
 wait for the slave's ack, time out without one, and answer SLAVE_NOT_AVAILABLE with no slave."""
 from __future__ import annotations
 
+import functools
 import socket
 import struct
-import time
 
 import pytest
 
@@ -14,15 +14,12 @@ from rocketmq_ref.store.config import BrokerRole
 from rocketmq_ref.store.ha.ha_service import HAService
 from rocketmq_ref.store.put_message_result import PutMessageStatus
 from tests.store.store_a_support import new_msg, small_config, wait_dispatched
+from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
 
-def wait_until(fn, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while not fn():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.01)
+wait_until = functools.partial(wait_until, interval=0.01)  # this file polls every 10 ms
 
 
 def start_store(root, role: BrokerRole, **overrides):
