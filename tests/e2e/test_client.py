@@ -5,10 +5,11 @@ the set stays well under two minutes; every wait is a bounded poll.
 """
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,7 @@ from rocketmq_ref.client.producer import DefaultMQProducer, SendCallback, SendSt
 from rocketmq_ref.common.message import Message, MessageQueue
 from tests.broker.support import broker_props, start_broker, start_namesrv
 from tests.support.processes import ProcessFactory
+from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -26,14 +28,7 @@ FAST = {"poll_name_server_interval": 500, "heartbeat_broker_interval": 1000,
         "persist_consumer_offset_interval": 1000}
 
 
-def wait_until(cond: Callable[[], Any], timeout: float = 20.0, interval: float = 0.05) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = cond()
-        if value:
-            return value
-        time.sleep(interval)
-    return cond()
+wait_until = functools.partial(wait_until, timeout=20.0)  # this file's waits default to 20 s
 
 
 def create_topic_everywhere(producer: DefaultMQProducer, topic: str, queues: int) -> None:
