@@ -14,19 +14,11 @@ import pytest
 from tests.support import wire
 from tests.broker.support import broker_props, start_broker, start_namesrv
 from tests.support.processes import process_factory  # noqa: F401  (fixture)
+from tests.support.wait import wait_until as wait_for
 
 pytestmark = pytest.mark.e2e
 
 READY = dict(ready_line="boot success")
-
-
-def wait_for(fn, timeout=10.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fn()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
 
 
 def route_code(ns_addr: str, topic: str) -> int:
