@@ -15,6 +15,7 @@ import pytest
 from tests.support import wire
 from tests.broker.support import broker_props, start_broker, start_namesrv
 from tests.support.processes import ProcessFactory, process_factory  # noqa: F401  (fixture)
+from tests.support.wait import wait_until as wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -33,15 +34,6 @@ def cluster(tmp_path_factory):
         yield ns, broker
     finally:
         factory.close()
-
-
-def wait_for(fn, timeout=10.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fn()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
 
 
 def route(ns_addr, topic):
