@@ -36,9 +36,11 @@ from rocketmq_ref.broker.processor.consumer_manage_processor import ConsumerMana
 from rocketmq_ref.broker.processor.end_transaction_processor import EndTransactionProcessor
 from rocketmq_ref.broker.processor.pull_message_processor import PullMessageProcessor
 from rocketmq_ref.broker.processor.query_message_processor import QueryMessageProcessor
+from rocketmq_ref.broker.processor.reply_message_processor import ReplyMessageProcessor
 from rocketmq_ref.broker.processor.send_message_processor import SendMessageProcessor
 from rocketmq_ref.broker.slave.slave_synchronize import SlaveSynchronize
-from rocketmq_ref.broker.stats.broker_stats_manager import BrokerStats, BrokerStatsManager
+from rocketmq_ref.broker.stats.broker_stats import BrokerStats
+from rocketmq_ref.broker.stats.broker_stats_manager import BrokerStatsManager
 from rocketmq_ref.broker.subscription.subscription_group_manager import SubscriptionGroupManager
 from rocketmq_ref.broker.topic.topic_config_manager import TopicConfigManager
 from rocketmq_ref.broker.transaction.queue.default_transactional_message_check_listener import (
@@ -254,6 +256,7 @@ class BrokerController:
         client = ClientManageProcessor(self)
         consumer = ConsumerManageProcessor(self)
         admin = AdminBrokerProcessor(self)
+        reply = ReplyMessageProcessor(self)
         rc = RequestCode
         table = [
             (rc.SEND_MESSAGE, send, self.send_message_executor),
@@ -269,6 +272,7 @@ class BrokerController:
             (rc.UPDATE_CONSUMER_OFFSET, consumer, self.consumer_manage_executor),
             (rc.QUERY_CONSUMER_OFFSET, consumer, self.consumer_manage_executor),
             (rc.END_TRANSACTION, EndTransactionProcessor(self), self.end_transaction_executor),
+            (rc.SEND_REPLY_MESSAGE, reply, None), (rc.SEND_REPLY_MESSAGE_V2, reply, None),  # public executor
         ]
         for server in (self.remoting_server, self.fast_remoting_server):
             if server is None:
@@ -283,7 +287,6 @@ class BrokerController:
         s = self.scheduled_service
         c = self.broker_config
         s.schedule_at_fixed_rate("brokerStatsRecord", self._record_stats_if_new_day, 1000, 60 * 1000)
-        s.schedule_at_fixed_rate("brokerStatsSample", self.broker_stats_manager.sample, 0, 10 * 1000)
         s.schedule_at_fixed_rate("persistConsumerOffset", self.consumer_offset_manager.persist,
                                  10 * 1000, c.flush_consumer_offset_interval)
         s.schedule_at_fixed_rate("persistConsumerFilter", self.consumer_filter_manager.persist, 10 * 1000, 10 * 1000)
@@ -322,7 +325,9 @@ class BrokerController:
         behind (``consumerFallbehindThreshold``) is disabled."""
         if not self.broker_config.disable_consume_if_consumer_read_slowly:
             return
-        for key, fall_behind in list(self.broker_stats_manager.moment_fall_size.items()):
+        table = self.broker_stats_manager.moment_stats_item_set_fall_size.stats_item_table
+        for key, item in list(table.items()):
+            fall_behind = item.value
             if fall_behind > self.broker_config.consumer_fallbehind_threshold:
                 group = key.split("@")[2]
                 log.info("[PROTECT_BROKER] the consumer[%s] consume slowly, %d bytes, disable it", group, fall_behind)
@@ -348,6 +353,7 @@ class BrokerController:
             self.client_housekeeping_service.start()
             self.broker_fast_failure.start()
             self.scheduled_service.start()
+            self.broker_stats_manager.start()
             if self.message_store_config.broker_role is not BrokerRole.SLAVE:  # startProcessorByHa
                 self.transactional_message_check_service.start()
             self._started = True
@@ -359,6 +365,7 @@ class BrokerController:
         self._shutdown = True
         with span("BrokerController.shutdown", java=_JAVA + "#shutdown", books=("A2.1",)):
             self.scheduled_service.shutdown()
+            self.broker_stats_manager.shutdown()
             if self.transactional_message_check_service is not None:
                 self.transactional_message_check_service.shutdown()
                 self.transactional_message_check_listener.shut_down()
@@ -388,14 +395,15 @@ class BrokerController:
     # -- name server registration ----------------------------------------------------------------
 
     def register_increment_broker_data(self, topic_config: TopicConfig, data_version: DataVersion) -> None:
-        """Register just the changed topic now (after UPDATE_AND_CREATE_TOPIC)."""
+        """Register just the changed topic now, on the caller's thread (after UPDATE_AND_CREATE_TOPIC,
+        so the route exists when the admin's call returns, as Java's ``registerIncrementBrokerData``)."""
         tc = topic_config
         if not PermName.is_writeable(self.broker_config.broker_permission):
             tc = TopicConfig(tc.topic_name, tc.read_queue_nums, tc.write_queue_nums,
                              self.broker_config.broker_permission, tc.topic_filter_type, tc.topic_sys_flag, tc.order)
         wrapper = TopicConfigSerializeWrapper({tc.topic_name: tc}, DataVersion(data_version.timestamp,
                                                                                data_version.counter))
-        self._submit_register(lambda: self.do_register_broker_all(True, False, wrapper))
+        self.do_register_broker_all(True, False, wrapper)
 
     def register_broker_all(self, check_order_config: bool, oneway: bool, force_register: bool) -> None:
         """Register every topic with every name server, on the registration thread (never blocks a

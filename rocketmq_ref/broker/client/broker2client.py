@@ -9,7 +9,9 @@ from typing import Any
 from rocketmq_ref.broker.client.client_channel_info import parse_channel_remote_addr
 from rocketmq_ref.common.message import message_decoder
 from rocketmq_ref.common.message.message_queue import MessageQueue
+from rocketmq_ref.common.protocol.body.get_consumer_status_body import GetConsumerStatusBody
 from rocketmq_ref.common.protocol.body.reset_offset_body import ResetOffsetBody
+from rocketmq_ref.common.protocol.header.get_consumer_status_request_header import GetConsumerStatusRequestHeader
 from rocketmq_ref.common.protocol.header.notify_consumer_ids_changed_request_header import (
     NotifyConsumerIdsChangedRequestHeader)
 from rocketmq_ref.common.protocol.header.reset_offset_request_header import ResetOffsetRequestHeader
@@ -108,3 +110,38 @@ class Broker2Client:
         response.code = ResponseCode.SUCCESS
         response.body = body
         return response
+
+    def get_consume_status(self, topic: str, group: str, origin_client_id: str) -> RemotingCommand:
+        """Java ``getConsumeStatus``: GET_CONSUMER_STATUS_FROM_CLIENT to each client of the group (or
+        the one named), answering every client's offset table (``mqadmin getConsumerStatus``)."""
+        result = RemotingCommand.create_response_command(ResponseCode.SYSTEM_ERROR, None)
+        request = RemotingCommand.create_request_command(
+            RequestCode.GET_CONSUMER_STATUS_FROM_CLIENT, GetConsumerStatusRequestHeader(topic=topic, group=group))
+        info = self.broker_controller.consumer_manager.get_consumer_group_info(group)
+        channels = list(info.channel_info_table.items()) if info is not None else []
+        if not channels:
+            result.remark = f"No Any Consumer online in the consumer group: [{group}]"
+            return result
+        table: dict[str, dict[MessageQueue, int]] = {}
+        for channel, cinfo in channels:
+            if cinfo.version < V3_0_7_SNAPSHOT:
+                result.remark = f"the client does not support this feature. version={cinfo.version}"
+                log.warning("[get-consumer-status] the client does not support this feature. channel=%s, "
+                            "version=%s", parse_channel_remote_addr(channel), cinfo.version)
+                return result
+            if origin_client_id and origin_client_id != cinfo.client_id:
+                continue
+            try:
+                response = self._server_of(channel).invoke_sync(channel, request, 5000)
+                if response.code == ResponseCode.SUCCESS and response.body:
+                    table[cinfo.client_id] = GetConsumerStatusBody.from_json(bytes(response.body)).message_queue_table
+                    log.info("[get-consumer-status] get consumer status success. topic=%s, group=%s, "
+                             "channelRemoteAddr=%s", topic, group, cinfo.client_id)
+            except Exception as e:
+                log.error("[get-consumer-status] get consumer status exception. topic=%s, group=%s, error=%s",
+                          topic, group, e)
+            if origin_client_id:
+                break
+        result.code = ResponseCode.SUCCESS
+        result.body = GetConsumerStatusBody(consumer_table=table).encode()
+        return result

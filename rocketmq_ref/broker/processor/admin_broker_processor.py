@@ -4,6 +4,7 @@ B5.6.3, B5.9.4, spec protocol.md §8.4). Unknown codes get REQUEST_CODE_NOT_SUPP
 from __future__ import annotations
 
 import logging
+import struct
 from typing import Any, Callable
 
 from rocketmq_ref.broker.client.client_channel_info import parse_channel_remote_addr
@@ -12,13 +13,18 @@ from rocketmq_ref.common.fastjson import FastJsonError, dumps
 from rocketmq_ref.common.java_config import ConfigError, parse_properties
 from rocketmq_ref.common.message.message_queue import MessageQueue
 from rocketmq_ref.common.mixall import file2string
+from rocketmq_ref.common.protocol.body.broker_stats_data import BrokerStatsData, BrokerStatsItem
 from rocketmq_ref.common.protocol.body.connection import Connection, ConsumerConnection, ProducerConnection
 from rocketmq_ref.common.protocol.body.consume_stats import ConsumeStats, OffsetWrapper
+from rocketmq_ref.common.protocol.body.consume_stats_list import ConsumeStatsList
 from rocketmq_ref.common.protocol.body.consumer_offset_serialize_wrapper import ConsumerOffsetSerializeWrapper
 from rocketmq_ref.common.protocol.body.group_list import GroupList
 from rocketmq_ref.common.protocol.body.kv_table import KVTable
 from rocketmq_ref.common.protocol.body.lock_batch_body import (LockBatchRequestBody, LockBatchResponseBody,
                                                                 UnlockBatchRequestBody)
+from rocketmq_ref.common.protocol.body.producer_info import ProducerInfo, ProducerTableInfo
+from rocketmq_ref.common.protocol.body.query_consume_queue_response_body import (ConsumeQueueData,
+                                                                                 QueryConsumeQueueResponseBody)
 from rocketmq_ref.common.protocol.body.topic_stats_table import TopicOffset, TopicStatsTable
 from rocketmq_ref.common.protocol.header.clone_group_offset_request_header import CloneGroupOffsetRequestHeader
 from rocketmq_ref.common.protocol.header.consume_message_directly_result_request_header import (
@@ -28,11 +34,13 @@ from rocketmq_ref.common.protocol.header.delete_subscription_group_request_heade
     DeleteSubscriptionGroupRequestHeader)
 from rocketmq_ref.common.protocol.header.delete_topic_request_header import DeleteTopicRequestHeader
 from rocketmq_ref.common.protocol.header.get_broker_config_response_header import GetBrokerConfigResponseHeader
+from rocketmq_ref.common.protocol.header.get_consume_stats_in_broker_header import GetConsumeStatsInBrokerHeader
 from rocketmq_ref.common.protocol.header.get_consume_stats_request_header import GetConsumeStatsRequestHeader
 from rocketmq_ref.common.protocol.header.get_consumer_connection_list_request_header import (
     GetConsumerConnectionListRequestHeader)
 from rocketmq_ref.common.protocol.header.get_consumer_running_info_request_header import (
     GetConsumerRunningInfoRequestHeader)
+from rocketmq_ref.common.protocol.header.get_consumer_status_request_header import GetConsumerStatusRequestHeader
 from rocketmq_ref.common.protocol.header.get_earliest_msg_storetime_request_header import (
     GetEarliestMsgStoretimeRequestHeader)
 from rocketmq_ref.common.protocol.header.get_earliest_msg_storetime_response_header import (
@@ -44,22 +52,28 @@ from rocketmq_ref.common.protocol.header.get_min_offset_response_header import G
 from rocketmq_ref.common.protocol.header.get_producer_connection_list_request_header import (
     GetProducerConnectionListRequestHeader)
 from rocketmq_ref.common.protocol.header.get_topic_stats_info_request_header import GetTopicStatsInfoRequestHeader
+from rocketmq_ref.common.protocol.header.query_consume_queue_request_header import QueryConsumeQueueRequestHeader
 from rocketmq_ref.common.protocol.header.query_topic_consume_by_who_request_header import (
     QueryTopicConsumeByWhoRequestHeader)
 from rocketmq_ref.common.protocol.header.reset_offset_request_header import ResetOffsetRequestHeader
 from rocketmq_ref.common.protocol.header.search_offset_request_header import SearchOffsetRequestHeader
 from rocketmq_ref.common.protocol.header.search_offset_response_header import SearchOffsetResponseHeader
+from rocketmq_ref.common.protocol.header.view_broker_stats_data_request_header import (
+    ViewBrokerStatsDataRequestHeader)
 from rocketmq_ref.common.protocol.request_code import RequestCode
 from rocketmq_ref.common.protocol.response_code import ResponseCode
 from rocketmq_ref.common.subscription_group_config import SubscriptionGroupConfig
 from rocketmq_ref.common.topic_config import TopicConfig, TopicFilterType
+from rocketmq_ref.filter.expression_message_filter import ExpressionMessageFilter
 from rocketmq_ref.common.tracing import current_span, traced
 from rocketmq_ref.remoting.exception import RemotingCommandException, RemotingTimeoutException
 from rocketmq_ref.remoting.protocol.remoting_command import CURRENT_VERSION, RemotingCommand
+from rocketmq_ref.store.consume_queue import CQ_STORE_UNIT_SIZE
 
 log = logging.getLogger("rocketmq_ref.broker")
 
 _JAVA = "org.apache.rocketmq.broker.processor.AdminBrokerProcessor"
+_CQ_UNIT = struct.Struct(">qiq")  # commit-log offset, size, tags code (B4.6)
 #: ``MQVersion.Version.V3_1_8_SNAPSHOT.ordinal()``: the oldest client the broker relays admin calls to
 V3_1_8_SNAPSHOT = 67
 
@@ -71,6 +85,18 @@ def _ok(body: bytes | None = None, header_cls: type | None = None) -> RemotingCo
 
 
 _CONFIG_BLACK_LIST = frozenset(("brokerConfigPath", "rocketmqHome", "configBlackList"))  # Java's fixed set
+
+
+def bits_to_string(data: bytes) -> str:
+    """Java ``BitsArray.toString``: bits from the last byte's high bit down, a newline after every
+    8th byte counted from the end."""
+    out = []
+    for i in range(len(data) - 1, -1, -1):
+        b = data[i]
+        out.append("".join("1" if b & (1 << j) else "0" for j in range(7, -1, -1)))
+        if i % 8 == 0:
+            out.append("\n")
+    return "".join(out)
 
 
 def _fail(code: int, remark: str) -> RemotingCommand:
@@ -116,6 +142,14 @@ class AdminBrokerProcessor:
             c.CONSUME_MESSAGE_DIRECTLY: self.consume_message_directly,
             c.CLONE_GROUP_OFFSET: self.clone_group_offset,
             c.GET_TOPIC_NAME_LIST: self.get_topic_name_list,
+            c.GET_ALL_PRODUCER_INFO: self.get_all_producer_info,
+            c.INVOKE_BROKER_TO_GET_CONSUMER_STATUS: self.get_consumer_status,
+            c.CLEAN_EXPIRED_CONSUMEQUEUE: self.clean_expired_consume_queue,
+            c.DELETE_EXPIRED_COMMITLOG: self.delete_expired_commit_log,
+            c.CLEAN_UNUSED_TOPIC: self.clean_unused_topic,
+            c.VIEW_BROKER_STATS_DATA: self.view_broker_stats_data,
+            c.GET_BROKER_CONSUME_STATS: self.fetch_all_consume_stats_in_broker,
+            c.QUERY_CONSUME_QUEUE: self.query_consume_queue,
         }
 
     def reject_request(self) -> bool:
@@ -178,6 +212,7 @@ class AdminBrokerProcessor:
         controller = self.broker_controller
         controller.topic_config_manager.delete_topic_config(h.topic)
         controller.message_store.clean_unused_topic(set(controller.topic_config_manager.topic_config_table))
+        controller.broker_stats_manager.on_topic_deleted(h.topic)
         return _ok()
 
     def get_all_topic_config(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
@@ -364,6 +399,7 @@ class AdminBrokerProcessor:
         self.broker_controller.subscription_group_manager.delete_subscription_group_config(h.group_name)
         if h.remove_offset:
             self.broker_controller.consumer_offset_manager.remove_offset(h.group_name)
+        self.broker_controller.broker_stats_manager.on_group_deleted(h.group_name)
         return _ok()
 
     def query_topic_consume_by_who(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
@@ -386,7 +422,7 @@ class AdminBrokerProcessor:
         table = TopicStatsTable()
         for qid in range(tc.write_queue_nums):
             mq = MessageQueue(h.topic, controller.broker_config.broker_name, qid)
-            lo = max(store.get_min_offset_in_queue(h.topic, qid), 0)
+            lo = max(store.get_min_offset_in_queue(h.topic, qid), 0)  # Java's own "if (min < 0)"
             hi = max(store.get_max_offset_in_queue(h.topic, qid), 0)
             last = store.get_message_store_time_stamp(h.topic, qid, hi - 1) if hi > 0 else 0
             table.offset_table[mq] = TopicOffset(lo, hi, max(last, 0))
@@ -396,7 +432,6 @@ class AdminBrokerProcessor:
         h = request.decode_command_custom_header(GetConsumeStatsRequestHeader)
         _require(h, "consumer_group")
         controller = self.broker_controller
-        store = controller.message_store
         com = controller.consumer_offset_manager
         stats = ConsumeStats()
         topics = {h.topic} if h.topic else com.which_topic_by_consumer(h.consumer_group)
@@ -410,14 +445,7 @@ class AdminBrokerProcessor:
                 continue
             for qid in range(tc.read_queue_nums):
                 mq = MessageQueue(topic, controller.broker_config.broker_name, qid)
-                broker_offset = max(store.get_max_offset_in_queue(topic, qid), 0)
-                consumer_offset = max(com.query_offset(h.consumer_group, topic, qid), 0)
-                w = OffsetWrapper(broker_offset, consumer_offset, 0)
-                if consumer_offset - 1 >= 0:
-                    ts = store.get_message_store_time_stamp(topic, qid, consumer_offset - 1)
-                    if ts > 0:
-                        w.last_timestamp = ts
-                stats.offset_table[mq] = w
+                stats.offset_table[mq] = self._offset_wrapper(h.consumer_group, topic, qid)
             stats.consume_tps += controller.broker_stats_manager.tps_group_get_nums(h.consumer_group, topic)
         return _ok(stats.encode())
 
@@ -444,6 +472,159 @@ class AdminBrokerProcessor:
         body = ProducerConnection([Connection(ci.client_id, parse_channel_remote_addr(ch), str(ci.language),
                                               ci.version) for ch, ci in table.items()])
         return _ok(body.encode())
+
+    def get_all_producer_info(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        """GET_ALL_PRODUCER_INFO (328): every producer instance by group (``mqadmin producer``)."""
+        table = ProducerTableInfo()
+        for group, channels in list(self.broker_controller.producer_manager.get_group_channel_table().items()):
+            for channel, ci in list(channels.items()):
+                table.data.setdefault(group, []).append(ProducerInfo(
+                    ci.client_id, parse_channel_remote_addr(channel), str(ci.language), ci.version,
+                    ci.last_update_timestamp))
+        return _ok(table.encode())
+
+    def fetch_all_consume_stats_in_broker(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        """GET_BROKER_CONSUME_STATS (317): every subscription group's lag on this broker
+        (``mqadmin brokerConsumeStats``); with ``isOrder`` only ordered topics."""
+        h = request.decode_command_custom_header(GetConsumeStatsInBrokerHeader)
+        controller = self.broker_controller
+        com = controller.consumer_offset_manager
+        cm = controller.consumer_manager
+        broker_name = controller.broker_config.broker_name
+        result = ConsumeStatsList(broker_addr=controller.get_broker_addr())
+        for group in list(controller.subscription_group_manager.subscription_group_table):
+            stats_list: list[ConsumeStats] = []
+            for topic in com.which_topic_by_consumer(group):
+                tc = controller.topic_config_manager.select_topic_config(topic)
+                if tc is None:
+                    log.warning("consumeStats, topic config not exist, %s", topic)
+                    continue
+                if h.is_order and not tc.order:
+                    continue
+                if cm.find_subscription_data(group, topic) is None and cm.find_subscription_data_count(group) > 0:
+                    log.warning("consumeStats, the consumer group[%s], topic[%s] not exist", group, topic)
+                    continue
+                stats = ConsumeStats()
+                for qid in range(tc.write_queue_nums):
+                    stats.offset_table[MessageQueue(topic, broker_name, qid)] = self._offset_wrapper(group, topic, qid)
+                stats.consume_tps += controller.broker_stats_manager.tps_group_get_nums(group, topic)
+                result.total_diff += stats.compute_total_diff()
+                stats_list.append(stats)
+            result.consume_stats_list.append({group: stats_list})
+        return _ok(result.encode())
+
+    def _offset_wrapper(self, group: str, topic: str, queue_id: int) -> OffsetWrapper:
+        """One queue's broker offset, the group's offset and the store time of its last consumed
+        message (Java's loop body in getConsumeStats and fetchAllConsumeStatsInBroker)."""
+        store = self.broker_controller.message_store
+        broker_offset = max(store.get_max_offset_in_queue(topic, queue_id), 0)
+        consumer_offset = max(self.broker_controller.consumer_offset_manager.query_offset(group, topic, queue_id), 0)
+        w = OffsetWrapper(broker_offset, consumer_offset, 0)
+        if consumer_offset - 1 >= 0:
+            ts = store.get_message_store_time_stamp(topic, queue_id, consumer_offset - 1)
+            if ts > 0:
+                w.last_timestamp = ts
+        return w
+
+    def view_broker_stats_data(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        """VIEW_BROKER_STATS_DATA (315): one counter's minute / hour / day snapshots (``mqadmin
+        statsAll``, ``brokerStatus``'s TPS columns in the console)."""
+        h = request.decode_command_custom_header(ViewBrokerStatsDataRequestHeader)
+        _require(h, "stats_name", "stats_key")
+        item = self.broker_controller.broker_stats_manager.get_stats_item(h.stats_name, h.stats_key)
+        if item is None:
+            return _fail(ResponseCode.SYSTEM_ERROR, f"The stats <{h.stats_name}> <{h.stats_key}> not exist")
+        data = BrokerStatsData()
+        for name, ss in (("stats_minute", item.get_stats_data_in_minute()),
+                         ("stats_hour", item.get_stats_data_in_hour()),
+                         ("stats_day", item.get_stats_data_in_day())):
+            setattr(data, name, BrokerStatsItem(ss.sum, ss.tps, ss.avgpt))
+        return _ok(data.encode())
+
+    def get_consumer_status(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        """INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223): ask the group's clients for their offsets."""
+        h = request.decode_command_custom_header(GetConsumerStatusRequestHeader)
+        _require(h, "topic", "group")
+        log.info("[get-consumer-status] get consumer status by %s. topic=%s, group=%s",
+                 ctx.remote_addr, h.topic, h.group)
+        return self.broker_controller.broker2client.get_consume_status(h.topic, h.group, h.client_addr or "")
+
+    # -- store maintenance -----------------------------------------------------------------------
+
+    def clean_expired_consume_queue(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        """CLEAN_EXPIRED_CONSUMEQUEUE (306): drop queues whose messages were all deleted."""
+        log.warning("invoke cleanExpiredConsumeQueue start.")
+        self.broker_controller.message_store.clean_expired_consumer_queue()
+        log.warning("invoke cleanExpiredConsumeQueue end.")
+        return _ok()
+
+    def delete_expired_commit_log(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        """DELETE_EXPIRED_COMMITLOG (329): the clean service deletes expired commit-log files on its
+        next run, as at the daily delete hour (Java ``executeDeleteFilesManually``)."""
+        log.warning("invoke deleteExpiredCommitLog start.")
+        self.broker_controller.message_store.execute_delete_files_manually()
+        log.warning("invoke deleteExpiredCommitLog end.")
+        return _ok()
+
+    def clean_unused_topic(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        """CLEAN_UNUSED_TOPIC (316): drop the consume queues of topics with no topic config."""
+        log.warning("invoke cleanUnusedTopic start.")
+        controller = self.broker_controller
+        controller.message_store.clean_unused_topic(set(controller.topic_config_manager.topic_config_table))
+        log.warning("invoke cleanUnusedTopic end.")
+        return _ok()
+
+    def query_consume_queue(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        """QUERY_CONSUME_QUEUE (321): raw units of one consume queue from an index (``mqadmin
+        queryCq``), each with its ext unit and, for a group, whether its filter matches (B4.6)."""
+        h = request.decode_command_custom_header(QueryConsumeQueueRequestHeader)
+        _require(h, "topic")
+        controller = self.broker_controller
+        cq = controller.message_store.get_consume_queue(h.topic, h.queue_id)
+        if cq is None:
+            return _fail(ResponseCode.SYSTEM_ERROR, f"{h.queue_id}@{h.topic} is not exist!")
+        body = QueryConsumeQueueResponseBody(max_queue_index=cq.get_max_offset_in_queue(),
+                                             min_queue_index=cq.get_min_offset_in_queue())
+        message_filter = None
+        if h.consumer_group is not None:
+            sd = controller.consumer_manager.find_subscription_data(h.consumer_group, h.topic)
+            body.subscription_data = sd
+            if sd is None:
+                body.filter_data = f"{h.consumer_group}@{h.topic} is not online!"
+            else:
+                filter_data = controller.consumer_filter_manager.get(h.topic, h.consumer_group)
+                body.filter_data = dumps(filter_data, pretty=True)
+                message_filter = ExpressionMessageFilter(sd, filter_data, controller.consumer_filter_manager)
+        response = _ok()
+        result = cq.get_index_buffer(h.index)
+        if result is None:
+            response.remark = f"Index {h.index} of {h.queue_id}@{h.topic} is not exist!"
+            response.body = body.encode()  # Java answers no body here; max/min are still useful
+            return response
+        try:
+            buf = result.get_byte_buffer()
+            body.queue_data = []
+            limit = min(result.get_size(), max(h.count, 0) * CQ_STORE_UNIT_SIZE)
+            for pos in range(0, limit - CQ_STORE_UNIT_SIZE + 1, CQ_STORE_UNIT_SIZE):
+                phy, size, tags_code = _CQ_UNIT.unpack_from(buf, pos)
+                one = ConsumeQueueData(phy, size, tags_code)
+                if cq.is_ext_addr(tags_code):
+                    unit = cq.get_ext(tags_code)
+                    if unit is None:
+                        one.msg = f"Cq extend not exist!addr: {tags_code}"
+                    else:
+                        one.extend_data_json = dumps({"filterBitMap": unit.get_filter_bit_map(),
+                                                      "msgStoreTime": unit.msg_store_time, "size": unit.size,
+                                                      "tagsCode": unit.tags_code})
+                        if unit.get_filter_bit_map() is not None:
+                            one.bit_map = bits_to_string(unit.get_filter_bit_map())
+                        if message_filter is not None:
+                            one.eval = message_filter.is_matched_by_consume_queue(unit.tags_code, unit)
+                body.queue_data.append(one)
+        finally:
+            result.release()
+        response.body = body.encode()
+        return response
 
     # -- orderly locks ---------------------------------------------------------------------------
 

@@ -59,8 +59,7 @@ class TransactionalMessageBridge:
         offset = self.broker_controller.consumer_offset_manager.query_offset(
             tmu.build_consumer_group(), mq.topic, mq.queue_id)
         if offset == -1:
-            # Java's getMinOffsetInQueue creates a missing queue (min 0); ours answers -1 for it
-            offset = max(self.store.get_min_offset_in_queue(mq.topic, mq.queue_id), 0)
+            offset = self.store.get_min_offset_in_queue(mq.topic, mq.queue_id)
         return offset
 
     def fetch_message_queues(self, topic: str) -> set[MessageQueue]:
