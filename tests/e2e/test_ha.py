@@ -15,21 +15,13 @@ from rocketmq_ref.common import fastjson
 from tests.support import wire
 from tests.broker.support import broker_props, start_broker, start_namesrv
 from tests.support.processes import process_factory  # noqa: F401  (fixture)
+from tests.support.wait import wait_until as wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
 PULL_RETRY_IMMEDIATELY, SLAVE_NOT_AVAILABLE, FLUSH_SLAVE_TIMEOUT = 20, 11, 12
 GET_ALL_TOPIC_CONFIG, GET_ALL_SUBSCRIPTIONGROUP_CONFIG, UPDATE_AND_CREATE_SUBSCRIPTIONGROUP = 21, 201, 200
 FAST = {"haSendHeartbeatInterval": 500, "brokerIP2": "127.0.0.1"}  # the slave's first report waits one interval, as in Java
-
-
-def wait_for(fn, timeout=20.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fn()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
 
 
 def start_pair(process_factory, tmp_path, master_role="ASYNC_MASTER", master_extra=None, slave_extra=None):  # noqa: F811
