@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -22,6 +22,7 @@ from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
 from tests.support import wire
 from tests.broker.support import broker_props, start_broker, start_namesrv
 from tests.support.processes import ProcessFactory
+from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -29,16 +30,6 @@ FAST = {"poll_name_server_interval": 500, "heartbeat_broker_interval": 1000,
         "persist_consumer_offset_interval": 1000}
 TOPIC_ON = "SqlTopicOn"    # only on broker-a (filter on)
 TOPIC_OFF = "SqlTopicOff"  # only on broker-b (filter off)
-
-
-def wait_until(cond: Callable[[], Any], timeout: float = 20.0, interval: float = 0.05) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = cond()
-        if value:
-            return value
-        time.sleep(interval)
-    return cond()
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +54,7 @@ def cluster(tmp_path_factory):
         producer.set_namesrv_addr(namesrv.addr)
         producer.start()
         clients.append(producer)
-        assert wait_until(lambda: len(producer.fetch_publish_message_queues(TOPIC_ON)) == 2)
+        wait_until(lambda: len(producer.fetch_publish_message_queues(TOPIC_ON)) == 2, timeout=20)
         yield {"namesrv": namesrv.addr, "producer": producer, "clients": clients,
                "brokers": (on.addr, off.addr), "store_a": tmp / "store-broker-a"}
     finally:
@@ -115,10 +106,10 @@ def test_push_consumer_with_sql92_receives_exactly_the_matching_messages(cluster
 
     consumer = _consumer(cluster, "sql92-group", TOPIC_ON, MessageSelector.by_sql("a > 5 AND b = 'x'"), listener)
     consumer.start()
-    assert wait_until(lambda: set(got) >= expected), sorted(got)
+    wait_until(lambda: set(got) >= expected, timeout=20)
     # stored after the filter's birth: the broker's consume-queue ext carries their bit maps
     expected |= _send_batch(producer, "n", 24)
-    assert wait_until(lambda: set(got) >= expected), sorted(got)
+    wait_until(lambda: set(got) >= expected, timeout=20)
     time.sleep(1.0)  # a second more: nothing unmatched may trickle in
     with lock:
         assert sorted(got) == sorted(expected)
@@ -127,31 +118,20 @@ def test_push_consumer_with_sql92_receives_exactly_the_matching_messages(cluster
     assert any(f.is_file() and f.read_bytes().strip(b"\0") for f in ext_files)
 
 
-def test_bad_expression_is_refused_at_start_with_the_reason(cluster):
-    consumer = _consumer(cluster, "sql92-bad", TOPIC_ON, MessageSelector.by_sql("a > 'x'"),
+@pytest.mark.parametrize("group, topic, expression, code, reason", [
+    ("sql92-bad", TOPIC_ON, "a > 'x'", ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+     "Invalid MessageSelector. Value ''x'' cannot be compared."),
+    ("sql92-syntax", TOPIC_ON, "a >", ResponseCode.SUBSCRIPTION_PARSE_FAILED, 'Encountered "<EOF>"'),
+    ("sql92-off", TOPIC_OFF, "a > 5", ResponseCode.SYSTEM_ERROR,
+     "The broker does not support consumer to filter message by SQL92"),
+], ids=["bad-expression", "bad-syntax", "property-filter-off"])
+def test_sql92_subscription_is_refused_at_start_with_the_reason(cluster, group, topic, expression, code, reason):
+    consumer = _consumer(cluster, group, topic, MessageSelector.by_sql(expression),
                          lambda msgs, ctx: ConsumeConcurrentlyStatus.CONSUME_SUCCESS)
     with pytest.raises(MQClientException) as e:
         consumer.start()
-    assert e.value.response_code == ResponseCode.SUBSCRIPTION_PARSE_FAILED
-    assert "Invalid MessageSelector. Value ''x'' cannot be compared." in str(e.value)
-    consumer.shutdown()
-
-    consumer = _consumer(cluster, "sql92-syntax", TOPIC_ON, MessageSelector.by_sql("a >"),
-                         lambda msgs, ctx: ConsumeConcurrentlyStatus.CONSUME_SUCCESS)
-    with pytest.raises(MQClientException) as e:
-        consumer.start()
-    assert e.value.response_code == ResponseCode.SUBSCRIPTION_PARSE_FAILED
-    assert 'Encountered "<EOF>"' in str(e.value)
-    consumer.shutdown()
-
-
-def test_sql92_is_refused_when_the_property_filter_is_off(cluster):
-    consumer = _consumer(cluster, "sql92-off", TOPIC_OFF, MessageSelector.by_sql("a > 5"),
-                         lambda msgs, ctx: ConsumeConcurrentlyStatus.CONSUME_SUCCESS)
-    with pytest.raises(MQClientException) as e:
-        consumer.start()
-    assert e.value.response_code == ResponseCode.SYSTEM_ERROR
-    assert "The broker does not support consumer to filter message by SQL92" in str(e.value)
+    assert e.value.response_code == code
+    assert reason in str(e.value)
     consumer.shutdown()
 
 
