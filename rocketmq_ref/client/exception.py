@@ -10,8 +10,9 @@ from typing import Any
 FAQ_URL = "http://rocketmq.apache.org/docs/faq/"
 
 
-class MQClientException(Exception):
-    """Java ``MQClientException``: a client-side failure (bad input, no route, remoting error)."""
+class _CodedClientException(Exception):
+    """What ``MQClientException`` and ``RequestTimeoutException`` share: Java's ``(code, message)``
+    and ``(message[, cause])`` constructors and the ``CODE: n  DESC: text`` message."""
 
     def __init__(self, response_code: int | str = -1, error_message: Any = None,
                  cause: BaseException | None = None) -> None:
@@ -37,6 +38,10 @@ class MQClientException(Exception):
         return self.error_message
 
 
+class MQClientException(_CodedClientException):
+    """Java ``MQClientException``: a client-side failure (bad input, no route, remoting error)."""
+
+
 class MQBrokerException(Exception):
     """Java ``MQBrokerException``: the broker answered with a non-success response code."""
 
@@ -58,5 +63,6 @@ class MQBrokerException(Exception):
         return self.broker_addr
 
 
-class RequestTimeoutException(Exception):
-    """Java ``RequestTimeoutException`` (request/reply); kept for API parity."""
+class RequestTimeoutException(_CodedClientException):
+    """Java ``RequestTimeoutException`` (not an ``MQClientException``, as in Java): a request was
+    sent but no reply came within its timeout (``ClientErrorCode.REQUEST_TIMEOUT_EXCEPTION``, 10006)."""

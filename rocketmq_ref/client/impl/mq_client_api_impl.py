@@ -145,7 +145,12 @@ class MQClientAPIImpl:
         SEND_BATCH_MESSAGE for a ``MessageBatch``; sync, async (with retries on another broker from
         the callback) or oneway (Java ``sendMessage``)."""
         begin = time.monotonic()
-        code = RequestCode.SEND_BATCH_MESSAGE if isinstance(msg, MessageBatch) else RequestCode.SEND_MESSAGE_V2
+        if isinstance(msg, MessageBatch):
+            code = RequestCode.SEND_BATCH_MESSAGE
+        elif msg.properties.get(MessageConst.PROPERTY_MESSAGE_TYPE) == mixall.REPLY_MESSAGE_FLAG:
+            code = RequestCode.SEND_REPLY_MESSAGE_V2  # a reply made by MessageUtil (4.6+)
+        else:
+            code = RequestCode.SEND_MESSAGE_V2
         request = make_request(code, SendMessageRequestHeaderV2.create_send_message_request_header_v2(
             header), msg.body if body is None else body)
         if communication_mode == CommunicationMode.ONEWAY:

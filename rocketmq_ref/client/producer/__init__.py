@@ -10,6 +10,7 @@ from rocketmq_ref.client.common.lazy_exports import lazy_exports
 _EXPORTS = {
     "DefaultMQProducer": "rocketmq_ref.client.producer.default_mq_producer",
     "MessageQueueSelector": "rocketmq_ref.client.producer.message_queue_selector",
+    "RequestCallback": "rocketmq_ref.client.producer.request_callback",
     "SelectMessageQueueByHash": "rocketmq_ref.client.producer.message_queue_selector",
     "SelectMessageQueueByMachineRoom": "rocketmq_ref.client.producer.message_queue_selector",
     "SelectMessageQueueByRandom": "rocketmq_ref.client.producer.message_queue_selector",

@@ -9,6 +9,9 @@ A3.2.3, A7.4, B3.3.1, B3.5, B9.1, B9.2).
 ``send(msg)`` is synchronous; ``send(msg, callback)`` asynchronous (a ``SendCallback`` or a function
 taking the ``SendResult``); ``send_oneway(msg)`` fire-and-forget; ``send(msg, mq)`` to one queue;
 ``send(msg, selector, arg)`` through a ``MessageQueueSelector``; ``send([msgs])`` as one batch.
+``request(msg, timeout)`` sends a request and returns the reply message (request/reply, 4.6+):
+
+    reply = producer.request(Message("RequestTopic", b"2+2?"), 3000)
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from rocketmq_ref.client.impl.producer.default_mq_producer_impl import (RETRY_RE
                                                                          DefaultMQProducerImpl,
                                                                          SendMessageHook)
 from rocketmq_ref.client.producer.message_queue_selector import MessageQueueSelector
+from rocketmq_ref.client.producer.request_callback import is_request_callback
 from rocketmq_ref.client.producer.send_result import SendCallback, SendResult
 from rocketmq_ref.common import mixall
 from rocketmq_ref.common.message import Message, MessageQueue
@@ -121,6 +125,50 @@ class DefaultMQProducer(ClientConfig):
             impl.send_to_queue(msg, mq_or_selector, CommunicationMode.ONEWAY, None, None)
         else:
             impl.send_select_impl(msg, mq_or_selector, arg, CommunicationMode.ONEWAY, None, None)
+
+    # -- request/reply (4.6+) -------------------------------------------------------------------
+    def request(self, msg: Message, *args: Any, timeout: int | None = None) -> Message | None:
+        """Java's ``request`` overloads, chosen by argument type; the last int is the timeout (ms;
+        ``send_msg_timeout`` when left out):
+
+        ``request(msg, timeout)`` -> the reply; ``request(msg, callback, timeout)``;
+        ``request(msg, selector, arg, timeout)`` -> the reply; ``request(msg, selector, arg,
+        callback, timeout)``; ``request(msg, mq, timeout)`` -> the reply; ``request(msg, mq,
+        callback, timeout)``.  A callback is a ``RequestCallback``, a function of the reply, or an
+        ``(on_success, on_exception)`` pair.  No reply in time: ``RequestTimeoutException``.
+        """
+        impl = self.default_mq_producer_impl
+        msg.topic = self.with_namespace(msg.topic)
+        rest = list(args)
+        mq = selector = callback = None
+        arg = None
+        if rest and isinstance(rest[0], MessageQueue):
+            mq = rest.pop(0)
+        elif rest and _is_selector(rest[0]):
+            if len(rest) < 2:
+                raise TypeError("request(msg, selector, arg, ...) needs the selector's arg")
+            selector, arg = rest.pop(0), rest.pop(0)
+        if rest and (is_request_callback(rest[0]) or callable(rest[0])):
+            callback = rest.pop(0)
+        if rest and isinstance(rest[0], int) and not isinstance(rest[0], bool):
+            timeout = rest.pop(0)
+        if rest:
+            raise TypeError(f"unsupported request arguments: {args!r}")
+        if timeout is None:
+            timeout = self.send_msg_timeout
+        if mq is not None:
+            if callback is None:
+                return impl.request_to_queue(msg, mq, timeout)
+            impl.request_to_queue_async(msg, mq, callback, timeout)
+        elif selector is not None:
+            if callback is None:
+                return impl.request_select(msg, selector, arg, timeout)
+            impl.request_select_async(msg, selector, arg, callback, timeout)
+        elif callback is None:
+            return impl.request(msg, timeout)
+        else:
+            impl.request_async(msg, callback, timeout)
+        return None
 
     def batch(self, msgs: Sequence[Message]) -> Any:
         return self.default_mq_producer_impl.batch(msgs)

@@ -15,19 +15,24 @@ import logging
 import os
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 from rocketmq_ref.client import validators
-from rocketmq_ref.client.exception import MQBrokerException, MQClientException
+from rocketmq_ref.client.exception import MQBrokerException, MQClientException, RequestTimeoutException
 from rocketmq_ref.client.impl.factory.mq_client_instance import ServiceState
 from rocketmq_ref.client.impl.mq_client_api_impl import CommunicationMode
 from rocketmq_ref.client.impl.mq_client_manager import MQClientManager
 from rocketmq_ref.client.impl.producer.topic_publish_info import TopicPublishInfo
 from rocketmq_ref.client.latency.mq_fault_strategy import MQFaultStrategy
 from rocketmq_ref.client.producer.message_queue_selector import as_selector
-from rocketmq_ref.client.producer.send_result import SendResult, SendStatus, as_send_callback
+from rocketmq_ref.client.producer.request_callback import as_request_callback
+from rocketmq_ref.client.producer.request_future_holder import RequestFutureHolder
+from rocketmq_ref.client.producer.request_response_future import RequestResponseFuture
+from rocketmq_ref.client.producer.send_result import (FunctionSendCallback, SendResult, SendStatus,
+                                                      as_send_callback)
 from rocketmq_ref.common import compression, mixall
 from rocketmq_ref.common.message import Message
 from rocketmq_ref.common.message import message_const as mc
@@ -40,7 +45,7 @@ from rocketmq_ref.common.protocol.header.send_message_request_header import \
 from rocketmq_ref.common.protocol.response_code import ResponseCode
 from rocketmq_ref.common.sysflag import MessageSysFlag
 from rocketmq_ref.common.tracing import (Link, SpanKind, current_span, extract, inject, link_from,
-                                          messaging_span, record_error, span)
+                                          messaging_span, record_error, span, start_span, use_span)
 from rocketmq_ref.remoting.netty.bounded_executor import BoundedThreadPoolExecutor
 from rocketmq_ref.remoting.exception import (RemotingConnectException, RemotingException,
                                              RemotingTimeoutException)
@@ -55,6 +60,7 @@ ACCESS_BROKER_TIMEOUT = 10002
 BROKER_NOT_EXIST_EXCEPTION = 10003
 NO_NAME_SERVER_EXCEPTION = 10004
 NOT_FOUND_TOPIC_EXCEPTION = 10005
+REQUEST_TIMEOUT_EXCEPTION = 10006
 
 COMPRESS_LEVEL = int(os.environ.get("ROCKETMQ_MESSAGE_COMPRESS_LEVEL", "5"))
 
@@ -135,6 +141,7 @@ class DefaultMQProducerImpl:
         self.service_state = ServiceState.RUNNING
         if start_factory:
             self.mq_client_factory.send_heartbeat_to_all_broker_with_lock()
+        RequestFutureHolder.get_instance().start_scheduled_task(self)
 
     def check_config(self) -> None:
         group = self.default_mq_producer.producer_group
@@ -152,6 +159,7 @@ class DefaultMQProducerImpl:
         self.mq_client_factory.unregister_producer(self.default_mq_producer.producer_group)
         if shutdown_factory:
             self.mq_client_factory.shutdown()
+        RequestFutureHolder.get_instance().shutdown(self)
         log.info("the producer [%s] shutdown OK", self.default_mq_producer.producer_group)
 
     def make_sure_state_ok(self) -> None:
@@ -538,6 +546,146 @@ class DefaultMQProducerImpl:
             except Exception as e:
                 record_error(s, e)
                 raise
+
+    # -- request/reply (RPC over messages, 4.6+; A3.2.1, B9.8) ---------------------------------------
+    def request(self, msg: Message, timeout: int) -> Message:
+        """Java ``request(msg, timeout)``: send asynchronously, then wait for the reply."""
+        return self._request_sync(msg, timeout, lambda cb, left: self.send_default_impl(
+            msg, CommunicationMode.ASYNC, cb, left))
+
+    def request_async(self, msg: Message, request_callback: Any, timeout: int) -> None:
+        """Java ``request(msg, requestCallback, timeout)``: the callback gets the reply or the failure."""
+        self._request_async(msg, request_callback, timeout, lambda cb, left: self.send_default_impl(
+            msg, CommunicationMode.ASYNC, cb, left))
+
+    def request_select(self, msg: Message, selector: Any, arg: Any, timeout: int) -> Message:
+        """Java ``request(msg, selector, arg, timeout)``."""
+        return self._request_sync(msg, timeout, lambda cb, left: self.send_select_impl(
+            msg, selector, arg, CommunicationMode.ASYNC, cb, left))
+
+    def request_select_async(self, msg: Message, selector: Any, arg: Any, request_callback: Any,
+                             timeout: int) -> None:
+        """Java ``request(msg, selector, arg, requestCallback, timeout)``."""
+        self._request_async(msg, request_callback, timeout, lambda cb, left: self.send_select_impl(
+            msg, selector, arg, CommunicationMode.ASYNC, cb, left))
+
+    def request_to_queue(self, msg: Message, mq: Any, timeout: int) -> Message:
+        """Java ``request(msg, mq, timeout)``."""
+        return self._request_sync(msg, timeout, lambda cb, left: self.send_to_queue(
+            msg, mq, CommunicationMode.ASYNC, cb, left))
+
+    def request_to_queue_async(self, msg: Message, mq: Any, request_callback: Any, timeout: int) -> None:
+        """Java ``request(msg, mq, requestCallback, timeout)``."""
+        self._request_async(msg, request_callback, timeout, lambda cb, left: self.send_to_queue(
+            msg, mq, CommunicationMode.ASYNC, cb, left))
+
+    def _request_span_attributes(self, msg: Message, timeout: int) -> dict[str, Any]:
+        return {"messaging.destination.name": msg.topic,
+                "messaging.rocketmq.client_group": self.default_mq_producer.producer_group,
+                "rocketmq_ref.request.timeout_ms": timeout}
+
+    def _request_sync(self, msg: Message, timeout: int, send: Any) -> Message:
+        """What Java's three synchronous ``request`` overloads share: register a future under a new
+        correlation id, send asynchronously (the send span is a child of this one), wait."""
+        begin = time.monotonic()
+        table = RequestFutureHolder.get_instance().request_future_table
+        with span("DefaultMQProducerImpl.request", java=_JAVA + "request", kind=SpanKind.CLIENT,
+                  books=("A3.2.1", "B9.8"), attributes=self._request_span_attributes(msg, timeout)) as s:
+            self.prepare_send_request(msg, timeout)
+            correlation_id = msg.get_property(mc.PROPERTY_CORRELATION_ID)
+            if s.is_recording():
+                s.set_attribute("messaging.message.conversation_id", correlation_id)
+            future = RequestResponseFuture(correlation_id, timeout, None)
+            future.request_span_context = s.get_span_context()
+            table[correlation_id] = future
+            try:
+                def on_exception(e: BaseException) -> None:
+                    future.set_send_request_ok(False)
+                    future.set_cause(e)  # before the latch opens: the waiter reads it
+                    future.put_response_message(None)
+
+                cost = _ms_since(begin)
+                send(FunctionSendCallback(lambda _: future.set_send_request_ok(True), on_exception),
+                     timeout - cost)
+                return self.wait_response(msg, timeout, future, cost)
+            finally:
+                table.pop(correlation_id, None)
+
+    def _request_async(self, msg: Message, request_callback: Any, timeout: int, send: Any) -> None:
+        """What Java's three asynchronous ``request`` overloads share.  The request span ends when
+        the callback runs: reply, send failure or the holder's timeout scan.
+
+        Java 4.9.8's ``request(msg, callback, timeout)`` also runs the callback with a null reply
+        as soon as the send succeeds; here the callback runs once, with the reply."""
+        callback = as_request_callback(request_callback)
+        begin = time.monotonic()
+        table = RequestFutureHolder.get_instance().request_future_table
+        s = start_span("DefaultMQProducerImpl.request", java=_JAVA + "request", kind=SpanKind.CLIENT,
+                       books=("A3.2.1", "B9.8"), attributes=self._request_span_attributes(msg, timeout))
+        correlation_id = None
+        try:
+            with use_span(s):
+                self.prepare_send_request(msg, timeout)
+                correlation_id = msg.get_property(mc.PROPERTY_CORRELATION_ID)
+                if s.is_recording():
+                    s.set_attribute("messaging.message.conversation_id", correlation_id)
+                future = RequestResponseFuture(correlation_id, timeout, callback, request_span=s)
+                table[correlation_id] = future
+
+                def on_exception(e: BaseException) -> None:
+                    future.set_cause(e)
+                    self.request_fail(correlation_id)
+
+                send(FunctionSendCallback(lambda _: future.set_send_request_ok(True), on_exception),
+                     timeout - _ms_since(begin))
+        except Exception as e:
+            # the caller gets the exception; the scan must not call the callback later as well
+            if correlation_id is not None:
+                table.pop(correlation_id, None)
+            record_error(s, e)
+            s.end()
+            raise
+
+    def wait_response(self, msg: Message, timeout: int, future: RequestResponseFuture, cost: int
+                      ) -> Message:
+        """Java ``waitResponse``: the reply, else ``RequestTimeoutException`` when the send was OK,
+        else the send's failure."""
+        response = future.wait_response_message(timeout - cost)
+        if response is None:
+            if future.is_send_request_ok():
+                raise RequestTimeoutException(
+                    REQUEST_TIMEOUT_EXCEPTION, f"send request message to <{msg.topic}> OK, but wait "
+                                               f"reply message timeout, {timeout} ms.")
+            raise MQClientException(f"send request message to <{msg.topic}> fail", future.get_cause())
+        return response
+
+    def request_fail(self, correlation_id: str) -> None:
+        """Java ``requestFail``: the send failed; the callback gets the cause."""
+        future = RequestFutureHolder.get_instance().request_future_table.pop(correlation_id, None)
+        if future is not None:
+            future.set_send_request_ok(False)
+            future.put_response_message(None)
+            try:
+                future.execute_request_callback()
+            except Exception:  # noqa: BLE001 - a user callback must not break the client
+                log.warning("execute requestCallback in requestFail, and callback throw", exc_info=True)
+
+    def prepare_send_request(self, msg: Message, timeout: int) -> None:
+        """Java ``prepareSendRequest``: stamp CORRELATION_ID, REPLY_TO_CLIENT (this client's id) and
+        TTL; for a topic without a route yet, find it and heartbeat at once, so every broker knows
+        this client's channel before a reply for it can arrive."""
+        self.make_sure_state_ok()
+        factory = self.mq_client_factory
+        msg.put_property(mc.PROPERTY_CORRELATION_ID, str(uuid.uuid4()))  # CorrelationIdUtil
+        msg.put_property(mc.PROPERTY_MESSAGE_REPLY_TO_CLIENT, factory.client_id)
+        msg.put_property(mc.PROPERTY_MESSAGE_TTL, str(timeout))
+        if msg.topic not in factory.topic_route_table:
+            begin = time.monotonic()
+            self.try_to_find_topic_publish_info(msg.topic)
+            factory.send_heartbeat_to_all_broker_with_lock()
+            cost = _ms_since(begin)
+            if cost > 500:
+                log.warning("prepare send request for <%s> cost %d ms", msg.topic, cost)
 
     # -- transactions (TransactionMQProducer; A3.2.4, B8) ---------------------------------------------
     def init_transaction_env(self) -> None:

@@ -1,0 +1,1 @@
+"""Client helpers (Java package ``client.utils``)."""

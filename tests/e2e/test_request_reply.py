@@ -1,0 +1,172 @@
+"""Request/reply (RPC over messages, 4.6+) against real ``mqnamesrv`` + ``mqbroker`` processes: a
+requester's ``request`` gets the reply a push consumer sends with ``MessageUtil.create_reply_message``;
+nobody replying is a ``RequestTimeoutException``; the async form's callback gets the reply.  Also: a
+push consumer shut down after the producer sharing its MQClientInstance persists its offsets quietly.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from rocketmq_ref.client.consumer import ConsumeConcurrentlyStatus, DefaultMQPullConsumer
+from rocketmq_ref.client.exception import RequestTimeoutException
+from rocketmq_ref.client.producer import DefaultMQProducer, SendStatus
+from rocketmq_ref.client.utils.message_util import MessageUtil
+from rocketmq_ref.common import mixall
+from rocketmq_ref.common.message import Message, MessageQueue
+from rocketmq_ref.common.message import message_const as mc
+from rocketmq_ref.client.producer.request_future_holder import RequestFutureHolder
+from tests.e2e.test_client import Cluster, owned
+from tests.support.wait import wait_until
+
+pytestmark = pytest.mark.e2e
+
+TOPIC = "RequestTopic"
+
+
+def shared_producer(cluster: Cluster, group: str, instance_name: str) -> DefaultMQProducer:
+    p = cluster.configure(DefaultMQProducer(group))
+    p.set_instance_name(instance_name)
+    p.start()
+    return p
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    c = Cluster(tmp_path_factory.mktemp("request-reply-e2e"), brokers=1)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def replier(cluster):
+    """A push consumer on ``RequestTopic`` answering each request with ``re:<body>``."""
+    reply_producer = cluster.producer("reply_pg")
+    reply_producer.create_topic("TBW102", TOPIC, 2)
+    assert wait_until(lambda: reply_producer.fetch_publish_message_queues(TOPIC))
+    results: list[Any] = []
+    requests: list[Any] = []
+
+    def listener(msgs, context):
+        for m in msgs:
+            requests.append(m)
+            reply = MessageUtil.create_reply_message(m, b"re:" + bytes(m.body))
+            results.append(reply_producer.send(reply, 3000))
+        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS
+
+    consumer = cluster.push_consumer("reply_cg", TOPIC, listener)
+    assert wait_until(lambda: owned(consumer, TOPIC))
+    return {"results": results, "requests": requests, "consumer": consumer}
+
+
+def test_request_returns_the_reply_a_push_consumer_sends(cluster, replier, spans):
+    requester = cluster.producer("requester_pg")
+    reply = requester.request(Message(TOPIC, b"2+2?"), 5000)
+    assert reply.body == b"re:2+2?"
+    assert reply.topic == mixall.get_reply_topic("DefaultCluster")
+    request = next(m for m in replier["requests"] if m.body == b"2+2?")
+    correlation_id = request.get_property(mc.PROPERTY_CORRELATION_ID)
+    assert reply.get_property(mc.PROPERTY_CORRELATION_ID) == correlation_id
+    assert request.get_property(mc.PROPERTY_MESSAGE_REPLY_TO_CLIENT) == \
+        requester.default_mq_producer_impl.mq_client_factory.client_id
+    assert request.get_property(mc.PROPERTY_MESSAGE_TTL) == "5000"
+    assert reply.get_property(mc.PROPERTY_PUSH_REPLY_TIME) is not None  # stamped by the broker
+    assert reply.get_property(mc.PROPERTY_REPLY_MESSAGE_ARRIVE_TIME) is not None
+    # the replier's send went as SEND_REPLY_MESSAGE_V2: pushed OK (and stored: a real offset id);
+    # the broker pushes before it answers, so the reply may arrive before the replier's send returns
+    result = wait_until(lambda: replier["results"] and replier["results"][-1])
+    assert result.send_status is SendStatus.SEND_OK
+    assert result.offset_msg_id not in (None, "0")
+    # traces: the request span holds the send; the receipt links back to the request
+    finished = spans.get_finished_spans()
+    req = next(s for s in finished if s.name == "DefaultMQProducerImpl.request"
+               and s.attributes["messaging.message.conversation_id"] == correlation_id)
+    send = next(s for s in finished if s.name == f"send {TOPIC}" and s.parent is not None
+                and s.parent.span_id == req.context.span_id)
+    assert send.context.trace_id == req.context.trace_id
+    receipt = next(s for s in finished if s.name == f"receive {reply.topic}"
+                   and s.attributes["messaging.message.conversation_id"] == correlation_id)
+    assert [link.context.span_id for link in receipt.links] == [req.context.span_id]
+    assert request.get_property("traceparent").split("-")[1] == format(req.context.trace_id, "032x")
+
+
+def test_request_with_nobody_replying_raises_request_timeout(cluster):
+    requester = cluster.producer("lonely_pg")
+    requester.create_topic("TBW102", "NobodyListens", 1)
+    assert wait_until(lambda: requester.fetch_publish_message_queues("NobodyListens"))
+    begin = time.monotonic()
+    with pytest.raises(RequestTimeoutException) as info:
+        requester.request(Message("NobodyListens", b"anyone?"), 800)
+    assert info.value.response_code == 10006
+    assert time.monotonic() - begin >= 0.75
+    assert "wait reply message timeout, 800 ms" in str(info.value)
+    assert not RequestFutureHolder.get_instance().request_future_table  # nothing left behind
+
+
+def test_async_request_callback_gets_the_reply(cluster, replier):
+    requester = cluster.producer("async_requester_pg")
+    got: list[Any] = []
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def on_success(msg):
+        got.append(msg)
+        done.set()
+
+    def on_exception(e):
+        errors.append(e)
+        done.set()
+
+    assert requester.request(Message(TOPIC, b"ping"), (on_success, on_exception), 5000) is None
+    assert done.wait(10)
+    assert not errors
+    assert [m.body for m in got] == [b"re:ping"]
+    # the request to one queue, synchronously, goes the same way
+    mq = MessageQueue(TOPIC, "broker-a", 1)
+    assert requester.request(Message(TOPIC, b"to-q1"), mq, 5000).body == b"re:to-q1"
+    assert next(m for m in replier["requests"] if m.body == b"to-q1").queue_id == 1
+
+
+def test_reply_for_a_client_that_is_gone_is_refused(cluster, replier):
+    """The broker answers SYSTEM_ERROR when the requester's channel is unknown."""
+    reply_producer = cluster.producer("stray_reply_pg")
+    request = Message(TOPIC, b"x", properties={mc.PROPERTY_CLUSTER: "DefaultCluster",
+                                               mc.PROPERTY_CORRELATION_ID: "nobody-waits",
+                                               mc.PROPERTY_MESSAGE_REPLY_TO_CLIENT: "10.9.9.9@gone"})
+    reply = MessageUtil.create_reply_message(request, b"late")
+    with pytest.raises(Exception) as info:
+        reply_producer.send(reply, 3000)
+    assert "channel of <10.9.9.9@gone> not found" in str(info.value)
+
+
+def test_consumer_shut_down_after_its_producer_persists_offsets_without_errors(cluster, caplog):
+    """A producer and a push consumer sharing one MQClientInstance: the producer's shutdown leaves
+    the instance running, the consumer's persists its offsets and then stops it."""
+    topic, group = "SharedInstance", "shared_cg"
+    producer = shared_producer(cluster, "shared_pg", "shared")
+    producer.create_topic("TBW102", topic, 1)
+    assert wait_until(lambda: producer.fetch_publish_message_queues(topic))
+    got: list[bytes] = []
+    consumer = cluster.push_consumer(group, topic, lambda msgs, ctx: (
+        got.extend(bytes(m.body) for m in msgs), ConsumeConcurrentlyStatus.CONSUME_SUCCESS)[1],
+        instance_name="shared")
+    factory = consumer.default_mq_push_consumer_impl.mq_client_factory
+    assert factory is producer.default_mq_producer_impl.mq_client_factory  # one shared instance
+    for i in range(5):
+        producer.send(Message(topic, b"m%d" % i))
+    assert wait_until(lambda: len(got) >= 5)
+    time.sleep(0.2)  # the last acknowledgement reaches the offset table
+    with caplog.at_level(logging.WARNING, logger="rocketmq_ref"):
+        producer.shutdown()
+        assert factory.remoting_client._started  # the consumer still needs it
+        consumer.shutdown()
+    assert not factory.remoting_client._started
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not errors, [r.getMessage() for r in errors]
+    checker = cluster.configure(DefaultMQPullConsumer(group))
+    checker.start()
+    assert checker.fetch_consume_offset(MessageQueue(topic, "broker-a", 0), True) == 5
