@@ -16,7 +16,7 @@ import sys
 from typing import Any, TextIO
 
 from rocketmq_ref.tools.command import (broker, cluster, connection, consumer, export, message,
-                                        namesrv, offset, stats, topic)
+                                        namesrv, offset, producer, queue, stats, topic)
 from rocketmq_ref.tools.command.sub_command import ParseException, SubCommand, SubCommandException
 
 log = logging.getLogger("rocketmq_ref.tools")
@@ -28,20 +28,22 @@ JAVA_ORDER = [
     "TopicRouteSubCommand", "TopicStatusSubCommand", "TopicClusterSubCommand",
     "BrokerStatusSubCommand", "QueryMsgByIdSubCommand", "QueryMsgByKeySubCommand",
     "QueryMsgByUniqueKeySubCommand", "QueryMsgByOffsetSubCommand", "PrintMessageSubCommand",
-    "PrintMessageByQueueCommand", "SendMsgStatusCommand",
+    "PrintMessageByQueueCommand", "SendMsgStatusCommand", "BrokerConsumeStatsSubCommad",
     "ProducerConnectionSubCommand", "ConsumerConnectionSubCommand", "ConsumerProgressSubCommand",
-    "ConsumerStatusSubCommand", "CloneGroupOffsetCommand", "ConsumerSubCommand", "ClusterListSubCommand",
+    "ConsumerStatusSubCommand", "CloneGroupOffsetCommand", "ProducerSubCommand", "ConsumerSubCommand",
+    "ClusterListSubCommand",
     "TopicListSubCommand", "UpdateKvConfigCommand", "DeleteKvConfigCommand",
     "WipeWritePermSubCommand", "AddWritePermSubCommand", "ResetOffsetByTimeCommand",
     "SkipAccumulationSubCommand", "UpdateOrderConfCommand", "CleanExpiredCQSubCommand",
-    "StatsAllSubCommand", "AllocateMQSubCommand", "CheckMsgSendRTCommand", "CLusterSendMsgRTCommand",
+    "DeleteExpiredCommitLogSubCommand", "CleanUnusedTopicCommand", "StatsAllSubCommand", "AllocateMQSubCommand", "CheckMsgSendRTCommand", "CLusterSendMsgRTCommand",
     "GetNamesrvConfigCommand", "UpdateNamesrvConfigCommand", "GetBrokerConfigCommand",
-    "GetConsumerConfigSubCommand", "SendMessageCommand", "ConsumeMessageCommand",
+    "GetConsumerConfigSubCommand", "QueryConsumeQueueCommand", "SendMessageCommand", "ConsumeMessageCommand",
     "ExportMetadataCommand", "ExportConfigsCommand",
-    "ResetOffsetByTimeOldCommand", "DecodeMessageIdCommand",
+    "ResetOffsetByTimeOldCommand", "DecodeMessageIdCommand", "GetConsumerStatusCommand",
 ]
 _ALL = {cls.__name__: cls for module in (topic, consumer, broker, cluster, connection, export,
-                                          message, namesrv, offset, stats) for cls in module.COMMANDS}
+                                          message, namesrv, offset, producer, queue, stats)
+        for cls in module.COMMANDS}
 COMMAND_CLASSES: list[type[SubCommand]] = [_ALL[name] for name in JAVA_ORDER]
 if len(COMMAND_CLASSES) != len(_ALL):  # a command module's COMMANDS entry missing from the order
     raise RuntimeError(f"mqadmin: commands not listed: {sorted(set(_ALL) - set(JAVA_ORDER))}")

@@ -2,6 +2,8 @@
 the send back fails, broadcasting drops, offsets only move forward."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from rocketmq_ref.client.consumer import DefaultMQPushConsumer, MessageModel
@@ -12,6 +14,7 @@ from rocketmq_ref.client.consumer.store.remote_broker_offset_store import Remote
 from rocketmq_ref.client.impl.consumer.consume_message_concurrently_service import (
     ConsumeMessageConcurrentlyService, ConsumeRequest)
 from rocketmq_ref.client.impl.consumer.process_queue import ProcessQueue
+from rocketmq_ref.client.stat.consumer_stats_manager import ConsumerStatsManager
 from rocketmq_ref.common.message import MessageExt, MessageQueue
 
 MQ = MessageQueue("T", "broker-a", 0)
@@ -25,6 +28,7 @@ class FakeImpl:
         self.sent_back: list[tuple[int, int]] = []
         self.fail_send_back = fail_send_back
         self.hooks: list = []
+        self.mq_client_factory = SimpleNamespace(consumer_stats_manager=ConsumerStatsManager())
 
     def send_message_back(self, msg, delay_level, broker_name):
         if msg.queue_offset in self.fail_send_back:

@@ -18,11 +18,16 @@ from rocketmq_ref.client.exception import MQBrokerException, MQClientException
 from rocketmq_ref.common import mixall
 from rocketmq_ref.common.java_config import parse_properties
 from rocketmq_ref.common.message import MessageQueue
+from rocketmq_ref.common.protocol.body.broker_stats_data import BrokerStatsData
 from rocketmq_ref.common.protocol.body.cluster_info import ClusterInfo
 from rocketmq_ref.common.protocol.body.connection import ConsumerConnection, ProducerConnection
 from rocketmq_ref.common.protocol.body.consume_stats import ConsumeStats
+from rocketmq_ref.common.protocol.body.consume_stats_list import ConsumeStatsList
+from rocketmq_ref.common.protocol.body.get_consumer_status_body import GetConsumerStatusBody
 from rocketmq_ref.common.protocol.body.group_list import GroupList
 from rocketmq_ref.common.protocol.body.kv_table import KVTable
+from rocketmq_ref.common.protocol.body.producer_info import ProducerTableInfo
+from rocketmq_ref.common.protocol.body.query_consume_queue_response_body import QueryConsumeQueueResponseBody
 from rocketmq_ref.common.protocol.body.reset_offset_body import ResetOffsetBody
 from rocketmq_ref.common.protocol.body.topic_list import TopicList
 from rocketmq_ref.common.protocol.body.topic_stats_table import TopicStatsTable
@@ -272,12 +277,78 @@ class DefaultMQAdminExt(ClientConfig):
         response = self._broker(addr, RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE)
         return response.code == ResponseCode.SUCCESS
 
-    def view_broker_stats_data(self, addr: str, stats_name: str, stats_key: str) -> dict[str, Any]:
-        from rocketmq_ref.common import fastjson
+    def _master_addrs(self, cluster: str | None) -> list[str]:
+        """The masters of ``cluster``, or of every cluster when none is named (Java's loops in
+        ``cleanExpiredConsumerQueue``, ``cleanUnusedTopic``, ``deleteExpiredCommitLog``)."""
+        info = self.examine_broker_cluster_info()
+        if cluster:
+            names = info.cluster_addr_table.get(cluster) or set()
+            datas = [info.broker_addr_table[n] for n in sorted(names) if n in info.broker_addr_table]
+        else:
+            datas = [info.broker_addr_table[n] for n in sorted(info.broker_addr_table)]
+        return [bd.broker_addrs[mixall.MASTER_ID] for bd in datas if mixall.MASTER_ID in bd.broker_addrs]
 
+    def _on_masters(self, cluster: str | None, by_addr: Any) -> bool:
+        """Java answers the last broker's result; a cluster without masters answers false."""
+        result = False
+        for addr in self._master_addrs(cluster):
+            result = by_addr(addr)
+        return result
+
+    def clean_expired_consumer_queue(self, cluster: str | None) -> bool:
+        return self._on_masters(cluster, self.clean_expired_consumer_queue_by_addr)
+
+    def clean_unused_topic_by_addr(self, addr: str) -> bool:
+        response = self._broker(addr, RequestCode.CLEAN_UNUSED_TOPIC)
+        return response.code == ResponseCode.SUCCESS
+
+    def clean_unused_topic(self, cluster: str | None) -> bool:
+        return self._on_masters(cluster, self.clean_unused_topic_by_addr)
+
+    def delete_expired_commit_log_by_addr(self, addr: str) -> bool:
+        response = self._broker(addr, RequestCode.DELETE_EXPIRED_COMMITLOG)
+        return response.code == ResponseCode.SUCCESS
+
+    def delete_expired_commit_log(self, cluster: str | None) -> bool:
+        return self._on_masters(cluster, self.delete_expired_commit_log_by_addr)
+
+    @traced("org.apache.rocketmq.tools.admin.DefaultMQAdminExtImpl#viewBrokerStatsData", books=("A2.4",))
+    def view_broker_stats_data(self, addr: str, stats_name: str, stats_key: str) -> BrokerStatsData:
         response = self._broker(addr, RequestCode.VIEW_BROKER_STATS_DATA,
                                 {"statsName": stats_name, "statsKey": stats_key})
-        return fastjson.loads(bytes(response.body or b"{}"))
+        return BrokerStatsData.from_json(bytes(response.body or b"{}"))
+
+    def fetch_consume_stats_in_broker(self, addr: str, is_order: bool, timeout_millis: int) -> ConsumeStatsList:
+        response = self._api.invoke_broker(addr, RequestCode.GET_BROKER_CONSUME_STATS,
+                                           {"isOrder": str(is_order).lower()}, None, timeout_millis)
+        return ConsumeStatsList.from_json(bytes(response.body or b"{}"))
+
+    def query_consume_queue(self, addr: str, topic: str, queue_id: int, index: int, count: int,
+                            consumer_group: str | None) -> QueryConsumeQueueResponseBody:
+        fields: dict[str, Any] = {"topic": topic, "queueId": queue_id, "index": index, "count": count}
+        if consumer_group is not None:
+            fields["consumerGroup"] = consumer_group
+        response = self._broker(addr, RequestCode.QUERY_CONSUME_QUEUE, fields)
+        return QueryConsumeQueueResponseBody.from_json(bytes(response.body or b"{}"))
+
+    def get_all_producer_info(self, addr: str) -> ProducerTableInfo:
+        response = self._broker(addr, RequestCode.GET_ALL_PRODUCER_INFO)
+        return ProducerTableInfo.from_json(bytes(response.body or b"{}"))
+
+    def get_consume_status(self, topic: str, group: str, client_addr: str) -> dict[str, dict[MessageQueue, int]]:
+        """Each client's offsets, asked through the first broker of the topic (Java
+        ``getConsumeStatus`` / ``invokeBrokerToGetConsumerStatus``)."""
+        route = self.examine_topic_route_info(topic)
+        if not route.broker_datas:
+            return {}
+        addr = route.broker_datas[0].select_broker_addr()
+        if addr is None:
+            return {}
+        fields = {"topic": topic, "group": group}
+        if client_addr:
+            fields["clientAddr"] = client_addr
+        response = self._broker(addr, RequestCode.INVOKE_BROKER_TO_GET_CONSUMER_STATUS, fields)
+        return GetConsumerStatusBody.from_json(bytes(response.body or b"{}")).consumer_table
 
     # -- consumers and producers ---------------------------------------------------------------------
     def _group_route(self, consumer_group: str) -> TopicRouteData:

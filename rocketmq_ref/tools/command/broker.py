@@ -1,12 +1,15 @@
 """Broker commands: brokerStatus, getBrokerConfig, updateBrokerConfig, cleanExpiredCQ,
-sendMsgStatus (Java ``tools.command.broker.*``; books A2.4, A8.4.1, B9.7.2)."""
+cleanUnusedTopic, deleteExpiredCommitLog, brokerConsumeStats, sendMsgStatus (Java
+``tools.command.broker.*``; books A2.4, A8.4.1, B9.7.2)."""
 from __future__ import annotations
 
+import time
 from typing import Any, Callable, TextIO
 
+from rocketmq_ref.common.utilall import frontstring_at_least
 from rocketmq_ref.tools.command import command_util
 from rocketmq_ref.tools.command.sub_command import (CommandLine, Option, OptionGroup, SubCommand,
-                                                    SubCommandException, java_int)
+                                                    SubCommandException, java_bool, java_int)
 
 AdminFactory = Callable[[], Any]
 
@@ -119,6 +122,80 @@ class CleanExpiredCQSubCommand(SubCommand):
         out.write("success" if result else "false")
 
 
+class _OneBrokerOrClusterCommand(SubCommand):
+    """A broker maintenance request sent to ``-b`` or to every master of ``-c`` (of all clusters
+    without either); prints ``success`` or ``false`` without a newline, as Java."""
+
+    by_addr = by_cluster = ""
+    cluster_desc = "cluster name"
+
+    def build_command_line_options(self) -> list:
+        return [Option("b", "brokerAddr", True, "Broker address"),
+                Option("c", "cluster", True, self.cluster_desc)]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        admin = admin_factory()
+        if cl.has_option("b"):
+            result = getattr(admin, self.by_addr)(cl.get_option_value("b"))
+        else:
+            result = getattr(admin, self.by_cluster)(cl.get_option_value("c"))
+        out.write("success" if result else "false")
+
+
+class CleanUnusedTopicCommand(_OneBrokerOrClusterCommand):
+    """CLEAN_UNUSED_TOPIC: drop consume queues of topics that have no topic config any more."""
+
+    name = "cleanUnusedTopic"
+    desc = "Clean unused topic on broker."
+    by_addr, by_cluster = "clean_unused_topic_by_addr", "clean_unused_topic"
+
+
+class DeleteExpiredCommitLogSubCommand(_OneBrokerOrClusterCommand):
+    """DELETE_EXPIRED_COMMITLOG: the broker's clean service deletes expired commit-log files now
+    instead of at ``deleteWhen`` (B4.8)."""
+
+    name = "deleteExpiredCommitLog"
+    desc = "Delete expired CommitLog files"
+    by_addr, by_cluster = "delete_expired_commit_log_by_addr", "delete_expired_commit_log"
+    cluster_desc = "clustername"
+
+
+class BrokerConsumeStatsSubCommad(SubCommand):
+    """GET_BROKER_CONSUME_STATS: every group's lag per queue on one broker (Java's class name keeps
+    its typo)."""
+
+    name = "brokerConsumeStats"
+    desc = "Fetch broker consume stats data"
+
+    def build_command_line_options(self) -> list:
+        return [Option("b", "brokerAddr", True, "Broker address", required=True),
+                Option("t", "timeoutMillis", True, "request timeout Millis"),
+                Option("l", "level", True, "threshold of print diff"),
+                Option("o", "order", True, "order topic")]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        admin = admin_factory()
+        is_order = java_bool(cl.get_option_value("o")) if cl.has_option("o") else False
+        timeout_millis = java_int(cl.get_option_value("t"), "t") if cl.has_option("t") else 50000
+        diff_level = java_int(cl.get_option_value("l"), "l") if cl.has_option("l") else 0
+        stats_list = admin.fetch_consume_stats_in_broker(cl.get_option_value("b"), is_order, timeout_millis)
+        out.write(f"{'#Topic':<64}  {'#Group':<64}  {'#Broker Name':<32}  {'#QID':<4}  {'#Broker Offset':<20}  "
+                  f"{'#Consumer Offset':<20}  {'#Diff':<20}  #LastTime\n")
+        for by_group in stats_list.consume_stats_list:
+            for group, stats_array in by_group.items():
+                for stats in stats_array:
+                    for mq in sorted(stats.offset_table):
+                        ow = stats.offset_table[mq]
+                        diff = ow.broker_offset - ow.consumer_offset
+                        if diff < diff_level or ow.last_timestamp <= 0:
+                            continue
+                        last = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ow.last_timestamp / 1000))
+                        out.write(f"{frontstring_at_least(mq.topic, 64):<64}  {group:<64}  "
+                                  f"{frontstring_at_least(mq.broker_name, 32):<32}  {mq.queue_id:<4}  "
+                                  f"{ow.broker_offset:<20}  {ow.consumer_offset:<20}  {diff:<20}  {last}\n")
+        out.write(f"\nDiff Total: {stats_list.total_diff}\n")
+
+
 class SendMsgStatusCommand(SubCommand):
     """Java ``SendMsgStatusCommand``: messages to the topic named after the broker (every broker
     serves one), with the RT of each send."""
@@ -156,4 +233,5 @@ class SendMsgStatusCommand(SubCommand):
 
 
 COMMANDS = [BrokerStatusSubCommand, GetBrokerConfigCommand, UpdateBrokerConfigSubCommand,
-            CleanExpiredCQSubCommand, SendMsgStatusCommand]
+            CleanExpiredCQSubCommand, CleanUnusedTopicCommand, DeleteExpiredCommitLogSubCommand,
+            BrokerConsumeStatsSubCommad, SendMsgStatusCommand]

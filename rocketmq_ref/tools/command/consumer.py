@@ -114,7 +114,8 @@ class ConsumerProgressSubCommand(SubCommand):
 
 
 def format_running_info(info: dict[str, Any]) -> str:
-    """Java ``ConsumerRunningInfo.formatString`` (properties, subscriptions, offsets, queues)."""
+    """Java ``ConsumerRunningInfo.formatString`` (properties, subscriptions, offsets, queues, the
+    consumer's RT and TPS per topic)."""
     from rocketmq_ref.common.message import MessageQueue
 
     lines = ["#Consumer Properties#"]
@@ -144,6 +145,15 @@ def format_running_info(info: dict[str, Any]) -> str:
         detail = ", ".join(f"{k}={v}" for k, v in pq.items())
         lines.append(f"{mq.topic:<32}  {mq.broker_name:<32}  {mq.queue_id:<4}  "
                      f"ProcessQueueInfo [{detail}]")
+    lines.append("")
+    lines.append("#Consumer RT&TPS#")
+    lines.append(f"{'#Topic':<64}  {'#Pull RT':>14} {'#Pull TPS':>14} {'#Consume RT':>14} {'#ConsumeOK TPS':>14} "
+                 f"{'#ConsumeFailed TPS':>18} {'#ConsumeFailedMsgsInHour':>25}")
+    for topic, cs in (info.get("statusTable") or {}).items():
+        cs = cs if isinstance(cs, dict) else cs.to_json_value()
+        lines.append(f"{topic:<32}  {float(cs.get('pullRT', 0)):14.2f} {float(cs.get('pullTPS', 0)):14.2f} "
+                     f"{float(cs.get('consumeRT', 0)):14.2f} {float(cs.get('consumeOKTPS', 0)):14.2f} "
+                     f"{float(cs.get('consumeFailedTPS', 0)):18.2f} {int(cs.get('consumeFailedMsgs', 0)):25d}")
     return "\n".join(lines) + "\n"
 
 

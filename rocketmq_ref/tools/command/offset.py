@@ -141,3 +141,31 @@ class SkipAccumulationSubCommand(SubCommand):
 
 
 COMMANDS += [CloneGroupOffsetCommand, SkipAccumulationSubCommand]
+
+
+class GetConsumerStatusCommand(SubCommand):
+    """INVOKE_BROKER_TO_GET_CONSUMER_STATUS: each client's own offset per queue (what the clients
+    hold in memory, where consumerProgress shows what the broker holds)."""
+
+    name = "getConsumerStatus"
+    desc = "get consumer status from client."
+
+    def build_command_line_options(self) -> list:
+        return [Option("g", "group", True, "set the consumer group", required=True),
+                Option("t", "topic", True, "set the topic", required=True),
+                Option("i", "originClientId", True, "set the consumer clientId")]
+
+    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
+        group = cl.get_option_value("g")
+        topic = cl.get_option_value("t")
+        origin = cl.get_option_value("i", "")
+        table = admin_factory().get_consume_status(topic, group, origin)
+        out.write(f"get consumer status from client. group={group}, topic={topic}, originClientId={origin}\n")
+        out.write(f"{'#clientId':<50}  {'#brokerName':<15}  {'#queueId':<15}  {'#offset':<20}\n")
+        for client_id, mq_table in table.items():
+            for mq, offset in mq_table.items():
+                out.write(f"{frontstring_at_least(client_id, 50):<50}  {mq.broker_name:<15}  {mq.queue_id:<15}  "
+                          f"{offset:<20}\n")
+
+
+COMMANDS += [GetConsumerStatusCommand]

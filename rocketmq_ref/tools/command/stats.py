@@ -6,6 +6,8 @@ from typing import Any, Callable, TextIO
 
 from rocketmq_ref.client.exception import MQBrokerException, MQClientException
 from rocketmq_ref.common import mixall
+from rocketmq_ref.common.protocol.body.broker_stats_data import BrokerStatsData
+from rocketmq_ref.common.stats.stats import GROUP_GET_NUMS, TOPIC_PUT_NUMS
 from rocketmq_ref.common.utilall import frontstring_at_least
 from rocketmq_ref.remoting.exception import RemotingException
 from rocketmq_ref.tools.command.sub_command import CommandLine, Option, SubCommand
@@ -13,15 +15,12 @@ from rocketmq_ref.tools.command.sub_command import CommandLine, Option, SubComma
 AdminFactory = Callable[[], Any]
 _ERRORS = (MQClientException, MQBrokerException, RemotingException)
 
-TOPIC_PUT_NUMS = "TOPIC_PUT_NUMS"
-GROUP_GET_NUMS = "GROUP_GET_NUMS"
 
-
-def compute_24_hour_sum(bsd: dict[str, Any]) -> int:
-    for key in ("statsDay", "statsHour", "statsMinute"):
-        total = int((bsd.get(key) or {}).get("sum", 0))
-        if total:
-            return total
+def compute_24_hour_sum(bsd: BrokerStatsData) -> int:
+    """The day's sum, else the hour's, else the minute's (a young broker has no day sample yet)."""
+    for item in (bsd.stats_day, bsd.stats_hour, bsd.stats_minute):
+        if item.sum:
+            return item.sum
     return 0
 
 
@@ -37,7 +36,7 @@ def _stats(admin: Any, route: Any, name: str, key: str) -> tuple[float, int]:
             bsd = admin.view_broker_stats_data(addr, name, key)
         except _ERRORS:
             continue
-        tps += float((bsd.get("statsMinute") or {}).get("tps", 0.0))
+        tps += bsd.stats_minute.tps
         total += compute_24_hour_sum(bsd)
     return tps, total
 

@@ -110,6 +110,8 @@ class ConsumeMessageConcurrentlyService:
         else:
             ack_index = -1
         impl = self.default_mq_push_consumer_impl
+        impl.mq_client_factory.consumer_stats_manager.on_consume_result(
+            self.consumer_group, request.message_queue.topic, ack_index + 1, len(msgs))
         model = self.default_mq_push_consumer.message_model
         failed_local: list[Any] = []
         if model == MessageModel.BROADCASTING:
@@ -224,6 +226,8 @@ class ConsumeRequest:
                 impl.execute_hook_after(hook_context)
             if s.is_recording():
                 s.set_attribute("rocketmq_ref.consume_status", status.name)
+        impl.mq_client_factory.consumer_stats_manager.inc_consume_rt(
+            service.consumer_group, mq.topic, int(time.time() * 1000) - int(now))
         if not self.process_queue.is_dropped():
             service.process_consume_result(status, context, self)
         else:

@@ -160,6 +160,8 @@ class ConsumeMessageOrderlyService:
                                context: ConsumeOrderlyContext, request: "ConsumeRequest") -> bool:
         """Java ``processConsumeResult``: commit, or put back and pause the queue."""
         pq = request.process_queue
+        self.default_mq_push_consumer_impl.mq_client_factory.consumer_stats_manager.on_orderly_result(
+            self.consumer_group, request.message_queue.topic, status.name, len(msgs))
         continue_consume = True
         commit_offset = -1
         suspend = status is ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT
@@ -248,7 +250,10 @@ class ConsumeRequest:
                     break
                 service.default_mq_push_consumer_impl.reset_retry_and_namespace(msgs)
                 context = ConsumeOrderlyContext(mq)
+                begin_timestamp = time.time()
                 status = self._consume(msgs, context)
+                service.default_mq_push_consumer_impl.mq_client_factory.consumer_stats_manager.inc_consume_rt(
+                    service.consumer_group, mq.topic, int((time.time() - begin_timestamp) * 1000))
                 continue_consume = service.process_consume_result(msgs, status, context, self)
 
     def _consume(self, msgs: list[Any], context: ConsumeOrderlyContext) -> ConsumeOrderlyStatus:

@@ -444,7 +444,8 @@ class DefaultMQPushConsumerImpl(MQConsumerInner):
                 "lastPullTimestamp": pq.last_pull_timestamp,
                 "lastConsumeTimestamp": pq.last_consume_timestamp}
         return {"jstack": "", "mqTable": mq_table, "properties": props,
-                "statusTable": {},
+                "statusTable": self.mq_client_factory.consumer_stats_manager.status_table(
+                    self.group_name(), [sd.topic for sd in self.subscriptions()]),
                 "subscriptionSet": [sd.to_json_value() if hasattr(sd, "to_json_value") else str(sd)
                                     for sd in self.subscriptions()]}
 
@@ -456,6 +457,7 @@ class _PushPullCallback:
         self.impl = impl
         self.pull_request = pull_request
         self.sd = sd
+        self.begin_timestamp = time.time()
 
     def on_success(self, pull_result: Any) -> None:
         impl = self.impl
@@ -478,6 +480,9 @@ class _PushPullCallback:
                               "messaging.batch.message_count": len(result.msg_found_list)}):
             if status is PullStatus.FOUND:
                 request.next_offset = result.next_begin_offset
+                impl.mq_client_factory.consumer_stats_manager.on_pull_found(
+                    request.consumer_group, mq.topic, int((time.time() - self.begin_timestamp) * 1000),
+                    len(result.msg_found_list))
                 if not result.msg_found_list:
                     impl.execute_pull_request_immediately(request)
                     return

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rocketmq_ref.client.common.scheduled_executor import ScheduledExecutor
+from rocketmq_ref.client.stat.consumer_stats_manager import ConsumerStatsManager
 from rocketmq_ref.client.exception import MQClientException
 from rocketmq_ref.client.impl.client_remoting_processor import ClientRemotingProcessor
 from rocketmq_ref.client.impl.consumer.pull_message_service import PullMessageService
@@ -91,6 +92,7 @@ class MQClientInstance:
         self.pull_message_service = PullMessageService(self)
         self.rebalance_service = RebalanceService(self)
         self.scheduled_executor_service: ScheduledExecutor | None = None
+        self.consumer_stats_manager = ConsumerStatsManager()
         # the inner producer sends messages back to %RETRY% when CONSUMER_SEND_MSG_BACK fails
         from rocketmq_ref.client.producer.default_mq_producer import DefaultMQProducer
         self.default_mq_producer = DefaultMQProducer(mixall.CLIENT_INNER_PRODUCER_GROUP)
@@ -113,6 +115,7 @@ class MQClientInstance:
             self.mq_client_api_impl.start()
             self.scheduled_executor_service = ScheduledExecutor("MQClientFactoryScheduledThread")
             self.start_scheduled_task()
+            self.consumer_stats_manager.start(self.scheduled_executor_service)
             self.pull_message_service.start()
             self.rebalance_service.start()
             self.default_mq_producer.default_mq_producer_impl.start(False)
