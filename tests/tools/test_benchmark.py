@@ -12,8 +12,9 @@ import pytest
 
 from rocketmq_ref.tools import cluster, mqadmin
 from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
-from rocketmq_ref.tools.benchmark import batch_producer, producer
+from rocketmq_ref.tools.benchmark import batch_producer, consumer, producer
 from rocketmq_ref.tools.benchmark.latency import LatencyHistogram
+from rocketmq_ref.tools.benchmark.stats import Reporter
 
 pytestmark = pytest.mark.e2e
 
@@ -65,7 +66,7 @@ def test_latency_histogram_percentiles():
 
 def test_reporter_prints_a_window_line_each_period_and_a_complete_line(capsys):
     stats = producer.StatsBenchmarkProducer()
-    reporter = producer.Reporter(stats.create_snapshot, producer.producer_line(stats), period_s=1)
+    reporter = Reporter(stats, period_s=1)
     reporter.start()
     for _ in range(50):
         stats.success(time.monotonic() - 0.002)
@@ -80,6 +81,34 @@ def test_reporter_prints_a_window_line_each_period_and_a_complete_line(capsys):
                         rf"\d+ Average RT\(ms\):{FLOAT} Send Failed: 0 Response Failed: 0 "
                         rf"p50 RT\(ms\):{FLOAT} p99 RT\(ms\):{FLOAT}", periodic[0])
     assert " Send Failed: 0 Response Failed: 10 p50 RT(ms): " in lines[-1]
+
+
+def test_batch_and_consumer_window_lines_keep_the_java_fields():
+    batch = batch_producer.StatsBenchmarkBatchProducer()
+    begin = batch.create_snapshot()
+    for _ in range(3):
+        batch.success(time.monotonic() - 0.004, messages=16)
+    batch.failed_batch(16)
+    line = batch.line([begin, batch.create_snapshot()], False)
+    assert re.fullmatch(rf"Current Time: \d{{13}} Send TPS: \d+ Send MPS: \d+ Max RT\(ms\): \d+ "
+                        rf"Average RT\(ms\):{FLOAT} Average Message RT\(ms\):{FLOAT} Send Failed: 1 "
+                        rf"Send Message Failed: 16 p50 RT\(ms\):{FLOAT} p99 RT\(ms\):{FLOAT}", line), line
+    assert batch.line([begin, batch.create_snapshot()], True).startswith("[Complete] Send Total: 64 Send TPS: ")
+
+    class Msg:
+        born_timestamp, store_timestamp = 1_000, 1_004
+
+    stats = consumer.StatsBenchmarkConsumer()
+    begin = stats.create_snapshot()
+    stats.received(Msg(), 1_010, failed=False)
+    stats.received(Msg(), 1_030, failed=True)
+    window = [begin, stats.create_snapshot(), stats.create_snapshot()]  # a printed line: max taken
+    line = stats.line(window, False)
+    assert re.fullmatch(rf"Current Time: \d{{13}} TPS: \d+ FAIL: 1 AVG\(B2C\) RT\(ms\):  20\.000 "
+                        rf"AVG\(S2C\) RT\(ms\):  16\.000 MAX\(B2C\) RT\(ms\): 30 MAX\(S2C\) RT\(ms\): 26 "
+                        rf"p50 RT\(ms\):{FLOAT} p99 RT\(ms\):{FLOAT}", line), line
+    assert " MAX(B2C) RT(ms): 0 MAX(S2C) RT(ms): 0 " in stats.line(window, False)  # reset, as Java
+    assert stats.line(window, True).startswith("[Complete] Receive Total: 2 TPS: ")
 
 
 def test_producer_prints_settings_and_a_complete_line(ns, capsys):

@@ -7,47 +7,53 @@ prints ``[Complete] Send Total: ...``.  p50/p99 (since the start) follow the Jav
 """
 from __future__ import annotations
 
-import collections
 import random
 import string
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from rocketmq_ref.client.exception import MQBrokerException, MQClientException
 from rocketmq_ref.common.utilall import time_millis_to_human_string2
 from rocketmq_ref.remoting.exception import RemotingException
 from rocketmq_ref.tools.benchmark import options as opts
-from rocketmq_ref.tools.benchmark.latency import LatencyHistogram
-from rocketmq_ref.tools.command.sub_command import Option, ParseException
+from rocketmq_ref.tools.benchmark.options import setting
+from rocketmq_ref.tools.benchmark.stats import BenchmarkStats, Reporter
 
 # -y flow control: at most this many async sends in flight.  Java waits while its async sender queue
 # holds more than 10000 tasks; at this client's rate (about 1k msg/s on 2 cores) that many in flight
 # would wait past the 3 s send timeout and count as failures, so the bound is smaller.
 MAX_LENGTH_ASYNC_QUEUE = 256
 
-OPTIONS = [
-    Option("w", "threadCount", True, "Thread count, Default: 64"),
-    Option("s", "messageSize", True, "Message Size, Default: 128"),
-    Option("k", "keyEnable", True, "Message Key Enable, Default: false"),
-    Option("t", "topic", True, "Topic name, Default: BenchmarkTest"),
-    Option("l", "tagCount", True, "Tag count, Default: 0"),
-    Option("m", "msgTraceEnable", True, "Message Trace Enable, Default: false"),
-    Option("a", "aclEnable", True, "Acl Enable, Default: false"),
-    Option("q", "messageQuantity", True, "Send message quantity, Default: 0, running forever"),
-    Option("d", "delayEnable", True, "Delay message Enable, Default: false"),
-    Option("e", "delayLevel", True, "Delay message level, Default: 1"),
-    Option("y", "asyncEnable", True, "Enable async produce, Default: false"),
-    Option("p", "propertySize", True, "Property Size, Default: 0"),
-]
+
+@dataclass
+class ProducerSettings(opts.BenchmarkSettings):
+    """The options of Java ``Producer.main`` past the shared ones, in the order it reads them."""
+
+    message_size: int = setting("s", "messageSize", "Message Size, Default: 128", 128)
+    key_enable: bool = setting("k", "keyEnable", "Message Key Enable, Default: false", False)
+    property_size: int = setting("p", "propertySize", "Property Size, Default: 0", 0)
+    tag_count: int = setting("l", "tagCount", "Tag count, Default: 0", 0)
+    message_num: int = setting("q", "messageQuantity", "Send message quantity, Default: 0, running forever",
+                               0)
+    delay_enable: bool = setting("d", "delayEnable", "Delay message Enable, Default: false", False)
+    delay_level: int = setting("e", "delayLevel", "Delay message level, Default: 1", 1)
+    async_enable: bool = setting("y", "asyncEnable", "Enable async produce, Default: false", False)
+    thread_count: int = setting("w", "threadCount", "Thread count, Default: 64", 64,
+                                unless=("async_enable", 1))
 
 
-class StatsBenchmarkProducer:
+class StatsBenchmarkProducer(BenchmarkStats):
     """Java ``StatsBenchmarkProducer``: counters, max RT, and the RT histogram."""
 
+    SNAPSHOT = ("send_request_success_count", "send_request_failed_count",
+                "receive_response_success_count", "receive_response_failed_count",
+                "send_message_success_time_total", "send_message_success_count")
+
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        super().__init__()
         self.send_request_success_count = 0
         self.send_request_failed_count = 0
         self.receive_response_success_count = 0
@@ -55,7 +61,6 @@ class StatsBenchmarkProducer:
         self.send_message_success_time_total = 0.0
         self.send_message_max_rt = 0.0
         self.send_message_success_count = 0  # messages (a batch counts its size)
-        self.latency = LatencyHistogram()
 
     def success(self, begin: float, messages: int = 1) -> None:
         rt = (time.monotonic() - begin) * 1000.0
@@ -75,73 +80,23 @@ class StatsBenchmarkProducer:
             else:
                 self.send_request_failed_count += 1
 
-    def create_snapshot(self) -> tuple:
-        with self._lock:
-            return (time.monotonic() * 1000.0, self.send_request_success_count,
-                    self.send_request_failed_count, self.receive_response_success_count,
-                    self.receive_response_failed_count, self.send_message_success_time_total,
-                    self.send_message_success_count)
+    def window(self, snapshots: list[tuple]) -> str:
+        begin, end = snapshots[0], snapshots[-1]
+        elapsed = max(end[0] - begin[0], 1e-6)
+        sent = end[3] - begin[3]
+        average_rt = (end[5] - begin[5]) / sent if sent else 0.0
+        return (f"Send TPS: {int(sent / elapsed * 1000)} Max RT(ms): {int(self.send_message_max_rt)} "
+                f"Average RT(ms): {average_rt:7.3f} Send Failed: {end[2]} Response Failed: {end[4]}")
+
+    def total(self, end: tuple) -> int:
+        return self.send_request_success_count + self.send_request_failed_count
+
+    def current_time(self) -> str:
+        return time_millis_to_human_string2(int(time.time() * 1000))
 
 
 def random_body(size: int) -> bytes:
     return "".join(random.choices(string.ascii_letters + string.digits, k=size)).encode()
-
-
-class Reporter:
-    """The timer threads of the Java tools: a snapshot every second, a line every 10 s."""
-
-    def __init__(self, snapshot: Callable[[], tuple], line: Callable[[list[tuple], bool], str],
-                 period_s: int = 10) -> None:
-        self.snapshot = snapshot
-        self.line = line
-        self.period_s = period_s
-        self.snapshots: collections.deque[tuple] = collections.deque(maxlen=period_s + 1)
-        self.snapshots.append(snapshot())
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="BenchmarkTimerThread-1", daemon=True)
-        self.progress = sys.stdout.isatty()
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def _run(self) -> None:
-        ticks = 0
-        while not self._stop.wait(1.0):
-            self.snapshots.append(self.snapshot())
-            ticks += 1
-            if ticks % self.period_s == 0 and len(self.snapshots) > self.period_s:
-                self._print(self.line(list(self.snapshots), False))
-            elif self.progress:  # a progress display on a terminal, overwritten by the next line
-                sys.stdout.write("\r" + self.line(list(self.snapshots)[-2:], False)[:150])
-                sys.stdout.flush()
-
-    def _print(self, text: str) -> None:
-        sys.stdout.write(("\r" if self.progress else "") + text + "\n")
-        sys.stdout.flush()
-
-    def stop(self, complete: bool) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        if complete:
-            self.snapshots.append(self.snapshot())
-            self._print(self.line(list(self.snapshots), True))
-
-
-def producer_line(stats: StatsBenchmarkProducer) -> Callable[[list[tuple], bool], str]:
-    def line(snapshots: list[tuple], done: bool) -> str:
-        begin, end = snapshots[0], snapshots[-1]
-        elapsed = max(end[0] - begin[0], 1e-6)
-        sent = end[3] - begin[3]
-        send_tps = int(sent / elapsed * 1000)
-        average_rt = (end[5] - begin[5]) / sent if sent else 0.0
-        tail = (f"Send TPS: {send_tps} Max RT(ms): {int(stats.send_message_max_rt)} "
-                f"Average RT(ms): {average_rt:7.3f} Send Failed: {end[2]} Response Failed: {end[4]}"
-                f"{stats.latency.describe()}")
-        if done:
-            total = stats.send_request_success_count + stats.send_request_failed_count
-            return f"[Complete] Send Total: {total} {tail}"
-        return f"Current Time: {time_millis_to_human_string2(int(time.time() * 1000))} {tail}"
-    return line
 
 
 def split_quantity(total: int, threads: int) -> list[int]:
@@ -176,51 +131,34 @@ def send_loop(send: Callable[[], None], stats: StatsBenchmarkProducer, limit: in
 
 
 def run(argv: list[str]) -> int:
-    cl = opts.parse("producer", OPTIONS, argv)
-    if cl is None:
-        return 0 if argv and argv[0] in ("-h", "--help") else 1
-    try:
-        opts.refuse_unsupported(cl)
-        namesrv = opts.namesrv(cl)
-        topic = opts.value(cl, "t", "BenchmarkTest")
-        message_size = opts.value(cl, "s", 128, int)
-        key_enable = opts.value(cl, "k", False, opts.java_bool)
-        property_size = opts.value(cl, "p", 0, int)
-        tag_count = opts.value(cl, "l", 0, int)
-        trace_enable = opts.value(cl, "m", False, opts.java_bool)
-        acl_enable = opts.value(cl, "a", False, opts.java_bool)
-        message_num = opts.value(cl, "q", 0, int)
-        delay_enable = opts.value(cl, "d", False, opts.java_bool)
-        delay_level = opts.value(cl, "e", 1, int)
-        async_enable = opts.value(cl, "y", False, opts.java_bool)
-        thread_count = 1 if async_enable else opts.value(cl, "w", 64, int)
-    except ParseException as e:
-        print(f"benchmark producer: {e}", file=sys.stderr)
-        return 1
-    print(f"topic: {topic} threadCount: {thread_count} messageSize: {message_size} keyEnable: "
-          f"{str(key_enable).lower()} propertySize: {property_size} tagCount: {tag_count} "
-          f"traceEnable: {str(trace_enable).lower()} aclEnable: {str(acl_enable).lower()} "
-          f"messageQuantity: {message_num}\ndelayEnable: {str(delay_enable).lower()} "
-          f"delayLevel: {delay_level}\nasyncEnable: {str(async_enable).lower()}", flush=True)
+    cfg = opts.read("producer", ProducerSettings, argv)
+    if isinstance(cfg, int):
+        return cfg
+    print(f"topic: {cfg.topic} threadCount: {cfg.thread_count} messageSize: {cfg.message_size} "
+          f"keyEnable: {str(cfg.key_enable).lower()} propertySize: {cfg.property_size} tagCount: "
+          f"{cfg.tag_count} traceEnable: {str(cfg.trace_enable).lower()} aclEnable: "
+          f"{str(cfg.acl_enable).lower()} messageQuantity: {cfg.message_num}\ndelayEnable: "
+          f"{str(cfg.delay_enable).lower()} delayLevel: {cfg.delay_level}\nasyncEnable: "
+          f"{str(cfg.async_enable).lower()}", flush=True)
 
     from rocketmq_ref.common.message import Message
 
-    body = random_body(message_size)
+    body = random_body(cfg.message_size)
     stats = StatsBenchmarkProducer()
-    producer = benchmark_producer("benchmark_producer", namesrv)
+    producer = benchmark_producer("benchmark_producer", cfg.namesrv)
     in_flight = threading.BoundedSemaphore(MAX_LENGTH_ASYNC_QUEUE)
 
     def build() -> Any:
-        msg = Message(topic, body)
-        if key_enable:
+        msg = Message(cfg.topic, body)
+        if cfg.key_enable:
             msg.keys = str(int(time.time()))
-        if delay_enable:
-            msg.delay_time_level = delay_level
-        if tag_count > 0:
-            msg.tags = f"tag{int(time.time() * 1000) % tag_count}"
-        if property_size > 0:
+        if cfg.delay_enable:
+            msg.delay_time_level = cfg.delay_level
+        if cfg.tag_count > 0:
+            msg.tags = f"tag{int(time.time() * 1000) % cfg.tag_count}"
+        if cfg.property_size > 0:
             i, start, size = 0, random.randrange(100), 0
-            while size <= property_size:
+            while size <= cfg.property_size:
                 k1, v1, k2, v2 = f"prop{i}", f"hello{start}", f"prop{i + 1}", str(start)
                 msg.put_user_property(k1, v1)
                 msg.put_user_property(k2, v2)
@@ -231,7 +169,7 @@ def run(argv: list[str]) -> int:
     def send() -> None:
         msg = build()
         begin = time.monotonic()
-        if async_enable:
+        if cfg.async_enable:
             in_flight.acquire()  # Java's flow control on the async sender queue
 
             def on_success(result: Any) -> None:
@@ -247,10 +185,10 @@ def run(argv: list[str]) -> int:
             producer.send(msg)
             stats.success(begin)
 
-    return drive(producer, stats, send, split_quantity(message_num, thread_count), message_num,
-                 producer_line(stats),
+    return drive(producer, stats, send, split_quantity(cfg.message_num, cfg.thread_count),
+                 cfg.message_num,
                  lambda: [in_flight.acquire() for _ in range(MAX_LENGTH_ASYNC_QUEUE)]
-                 if async_enable else None)
+                 if cfg.async_enable else None)
 
 
 def benchmark_producer(group: str, namesrv: str) -> Any:
@@ -265,8 +203,7 @@ def benchmark_producer(group: str, namesrv: str) -> Any:
 
 
 def drive(producer: Any, stats: StatsBenchmarkProducer, send: Callable[[], None], limits: list[int],
-          message_num: int, line: Callable[[list[tuple], bool], str],
-          drain: Callable[[], Any] | None = None) -> int:
+          message_num: int, drain: Callable[[], Any] | None = None) -> int:
     """Start the producer, the reporter and the sending threads; wait; print the result line."""
     try:
         producer.start()
@@ -274,7 +211,7 @@ def drive(producer: Any, stats: StatsBenchmarkProducer, send: Callable[[], None]
         print(f"benchmark: cannot start the producer: {e}", file=sys.stderr)
         return 1
     stop = threading.Event()
-    reporter = Reporter(stats.create_snapshot, line)
+    reporter = Reporter(stats)
     reporter.start()
     threads = [threading.Thread(target=send_loop, args=(send, stats, limit, stop),
                                 name=f"BenchmarkSender-{i}", daemon=True)
