@@ -1,0 +1,192 @@
+"""AdminBrokerProcessor's statistics and maintenance codes against an in-process broker (A2.4,
+B9.7.2): VIEW_BROKER_STATS_DATA (315), GET_BROKER_CONSUME_STATS (317), QUERY_CONSUME_QUEUE (321),
+GET_ALL_PRODUCER_INFO (328), CLEAN_UNUSED_TOPIC (316), CLEAN_EXPIRED_CONSUMEQUEUE (306),
+DELETE_EXPIRED_COMMITLOG (329), INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223), and UPDATE_AND_CREATE_TOPIC
+registering with the name server before it answers."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rocketmq_ref.broker.broker_controller import BrokerController
+from rocketmq_ref.common.broker_config import BrokerConfig
+from rocketmq_ref.common.namesrv_config import NamesrvConfig
+from rocketmq_ref.common.protocol.body.broker_stats_data import BrokerStatsData
+from rocketmq_ref.common.protocol.body.consume_stats_list import ConsumeStatsList
+from rocketmq_ref.common.protocol.body.producer_info import ProducerTableInfo
+from rocketmq_ref.common.protocol.body.query_consume_queue_response_body import QueryConsumeQueueResponseBody
+from rocketmq_ref.common.protocol.request_code import RequestCode as RC
+from rocketmq_ref.namesrv.namesrv_controller import NamesrvController
+from rocketmq_ref.remoting.netty.configs import NettyClientConfig, NettyServerConfig
+from rocketmq_ref.store.config.message_store_config import MessageStoreConfig
+from tests.support import wire
+
+TOPIC = "AdminStatsTopic"
+GROUP = "admin_stats_cg"
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("admin-stats")
+    ns_config = NamesrvConfig()
+    ns_config.kv_config_path = str(tmp / "kv.json")
+    namesrv = NamesrvController(ns_config, NettyServerConfig(listen_port=0, bind_address="127.0.0.1"))
+    namesrv.initialize()
+    namesrv.start()
+    bc = BrokerConfig()
+    bc.broker_ip1 = "127.0.0.1"
+    bc.broker_name = "broker-s"
+    bc.namesrv_addr = f"127.0.0.1:{namesrv.local_listen_port()}"
+    sc = MessageStoreConfig(store_path_root_dir=str(tmp / "store"))
+    sc.mapped_file_size_commit_log = 4 * 1024 * 1024
+    broker = BrokerController(bc, NettyServerConfig(listen_port=0, bind_address="127.0.0.1"), NettyClientConfig(), sc)
+    assert broker.initialize()
+    broker.start()
+    try:
+        yield namesrv, broker
+    finally:
+        broker.shutdown()
+        namesrv.shutdown()
+
+
+@pytest.fixture(scope="module")
+def traffic(node):
+    """Three messages in queue 0, pulled by GROUP, whose offset is committed at 2."""
+    namesrv, broker = node
+    addr = broker.get_broker_addr()
+    assert wire.create_topic(addr, TOPIC, 2)["code"] == 0
+    with wire.WireConnection(addr) as c:
+        for i in range(3):
+            assert wire.send_v2(c, TOPIC, f"m{i}".encode(), group="admin_stats_pg")[0]["code"] == 0
+        h, body = wire.pull_found(c, GROUP, TOPIC, 0)
+        assert h["code"] == 0 and len(wire.decode_messages(body)) == 3
+        h, _ = c.request(RC.UPDATE_CONSUMER_OFFSET, {"consumerGroup": GROUP, "topic": TOPIC, "queueId": 0,
+                                                     "commitOffset": 2})
+        assert h["code"] == 0
+    return addr
+
+
+def call(addr, code, ext=None):
+    h, body = wire.call(addr, code, ext)
+    return h, bytes(body or b"")
+
+
+def test_update_topic_is_routable_when_the_answer_arrives(node):
+    namesrv, broker = node
+    addr = broker.get_broker_addr()
+    assert wire.create_topic(addr, "RoutableAtOnce", 3)["code"] == 0
+    ns_addr = f"127.0.0.1:{namesrv.local_listen_port()}"
+    h, body = call(ns_addr, RC.GET_ROUTEINFO_BY_TOPIC, {"topic": "RoutableAtOnce"})
+    assert h["code"] == 0, h
+    assert [q["writeQueueNums"] for q in json.loads(body)["queueDatas"]] == [3]
+
+
+def test_view_broker_stats_data_answers_the_sampled_windows(node, traffic):
+    _, broker = node
+    stats = broker.broker_stats_manager
+    for table in stats.stats_table.values():  # the 10 s sampler's work, now
+        table.sampling_in_seconds()
+        table.sampling_in_minutes()
+        table.sampling_in_hour()
+    h, body = call(traffic, RC.VIEW_BROKER_STATS_DATA, {"statsName": "TOPIC_PUT_NUMS", "statsKey": TOPIC})
+    assert h["code"] == 0, h
+    data = BrokerStatsData.from_json(body)
+    assert data.stats_minute.sum == 3 and data.stats_hour.sum == 3 and data.stats_day.sum == 3
+    assert data.stats_minute.tps == pytest.approx(0.3, rel=0.05)  # 3 in the 10 s before the first sample
+    h, body = call(traffic, RC.VIEW_BROKER_STATS_DATA, {"statsName": "GROUP_GET_NUMS",
+                                                        "statsKey": f"{TOPIC}@{GROUP}"})
+    assert BrokerStatsData.from_json(body).stats_minute.sum == 3
+    h, body = call(traffic, RC.VIEW_BROKER_STATS_DATA, {"statsName": "TOPIC_PUT_SIZE", "statsKey": TOPIC})
+    size = BrokerStatsData.from_json(body).stats_minute
+    assert size.sum > 3 * 2 and size.avgpt == pytest.approx(size.sum / 3)
+    h, _ = call(traffic, RC.VIEW_BROKER_STATS_DATA, {"statsName": "TOPIC_PUT_NUMS", "statsKey": "Nope"})
+    assert h["code"] == 1 and h["remark"] == "The stats <TOPIC_PUT_NUMS> <Nope> not exist"
+    h, _ = call(traffic, RC.VIEW_BROKER_STATS_DATA, {"statsName": "TOPIC_PUT_NUMS"})
+    assert h["code"] == 1 and "statsKey" in h["remark"]
+
+
+def test_broker_consume_stats_has_every_group_and_the_total_lag(traffic):
+    h, body = call(traffic, RC.GET_BROKER_CONSUME_STATS, {"isOrder": "false"})
+    assert h["code"] == 0, h
+    result = ConsumeStatsList.from_json(body)
+    assert result.broker_addr == traffic
+    [mine] = [m[GROUP] for m in result.consume_stats_list if GROUP in m]
+    [stats] = mine
+    by_queue = {mq.queue_id: (w.broker_offset, w.consumer_offset) for mq, w in stats.offset_table.items()}
+    assert by_queue[0] == (3, 2)
+    assert result.total_diff >= 1
+    h, body = call(traffic, RC.GET_BROKER_CONSUME_STATS, {"isOrder": "true"})  # not an ordered topic
+    assert all(not m.get(GROUP) for m in ConsumeStatsList.from_json(body).consume_stats_list)
+
+
+def test_query_consume_queue_returns_units_and_clear_errors(traffic):
+    h, body = call(traffic, RC.QUERY_CONSUME_QUEUE, {"topic": TOPIC, "queueId": 0, "index": 1, "count": 5})
+    assert h["code"] == 0, h
+    result = QueryConsumeQueueResponseBody.from_json(body)
+    assert (result.min_queue_index, result.max_queue_index) == (0, 3)
+    assert len(result.queue_data) == 2  # units 1 and 2: the queue holds three
+    assert result.queue_data[0].physic_offset < result.queue_data[1].physic_offset
+    h, body = call(traffic, RC.QUERY_CONSUME_QUEUE, {"topic": TOPIC, "queueId": 0, "index": 0, "count": 1,
+                                                     "consumerGroup": "offline_group"})
+    assert QueryConsumeQueueResponseBody.from_json(body).filter_data == f"offline_group@{TOPIC} is not online!"
+    h, _ = call(traffic, RC.QUERY_CONSUME_QUEUE, {"topic": TOPIC, "queueId": 9, "index": 0, "count": 1})
+    assert h["code"] == 1 and h["remark"] == f"9@{TOPIC} is not exist!"
+    h, _ = call(traffic, RC.QUERY_CONSUME_QUEUE, {"topic": TOPIC, "queueId": 0, "index": -5, "count": 1})
+    assert h["code"] == 0 and h["remark"] == f"Index -5 of 0@{TOPIC} is not exist!"
+
+
+def test_all_producer_info_lists_heartbeating_producers(traffic):
+    with wire.WireConnection(traffic) as c:
+        h, _ = c.request(RC.HEART_BEAT, None, wire.heartbeat_body("pc@1", producer_groups=("admin_pg",)))
+        assert h["code"] == 0
+        h, body = c.request(RC.GET_ALL_PRODUCER_INFO, None)
+    assert h["code"] == 0
+    [info] = ProducerTableInfo.from_json(bytes(body)).data["admin_pg"]
+    assert info.client_id == "pc@1" and info.remote_ip.startswith("127.0.0.1:") and info.last_update_timestamp > 0
+
+
+def test_clean_unused_topic_drops_queues_without_a_topic_config(node, traffic):
+    _, broker = node
+    assert wire.create_topic(traffic, "Orphan", 1)["code"] == 0
+    with wire.WireConnection(traffic) as c:
+        assert wire.send_v2(c, "Orphan", b"x")[0]["code"] == 0
+    store = broker.message_store
+    assert store.get_consume_queue("Orphan", 0) is not None
+    broker.topic_config_manager.delete_topic_config("Orphan")  # the config gone, the queue left over
+    h, _ = call(traffic, RC.CLEAN_UNUSED_TOPIC)
+    assert h["code"] == 0
+    assert store.get_consume_queue("Orphan", 0) is None
+    assert store.get_consume_queue(TOPIC, 0) is not None
+
+
+def test_delete_expired_commit_log_and_clean_expired_consume_queue_succeed(node, traffic):
+    _, broker = node
+    h, _ = call(traffic, RC.DELETE_EXPIRED_COMMITLOG)
+    assert h["code"] == 0
+    assert broker.message_store.clean_commit_log_service.manual_delete_file_several_times > 0
+    h, _ = call(traffic, RC.CLEAN_EXPIRED_CONSUMEQUEUE)
+    assert h["code"] == 0
+    assert broker.message_store.get_max_offset_in_queue(TOPIC, 0) == 3  # nothing expired: kept
+
+
+def test_get_consumer_status_without_consumers_says_so(traffic):
+    h, _ = call(traffic, RC.INVOKE_BROKER_TO_GET_CONSUMER_STATUS, {"topic": TOPIC, "group": "nobody_cg"})
+    assert h["code"] == 1 and h["remark"] == "No Any Consumer online in the consumer group: [nobody_cg]"
+
+
+def test_deleting_a_topic_or_group_drops_its_statistics(node, traffic):
+    _, broker = node
+    stats = broker.broker_stats_manager
+    stats.inc_topic_put_nums("Doomed", 5, 1)
+    stats.inc_group_get_nums("doomed_cg", "Doomed", 5)
+    stats.inc_group_get_nums("doomed_cg", TOPIC, 1)
+    assert wire.create_topic(traffic, "Doomed", 1)["code"] == 0
+    h, _ = call(traffic, RC.DELETE_TOPIC_IN_BROKER, {"topic": "Doomed"})
+    assert h["code"] == 0
+    assert stats.get_stats_item("TOPIC_PUT_NUMS", "Doomed") is None
+    assert stats.get_stats_item("GROUP_GET_NUMS", "Doomed@doomed_cg") is None
+    h, _ = call(traffic, RC.DELETE_SUBSCRIPTIONGROUP, {"groupName": "doomed_cg", "removeOffset": "false"})
+    assert h["code"] == 0
+    assert stats.get_stats_item("GROUP_GET_NUMS", f"{TOPIC}@doomed_cg") is None
+    assert stats.get_stats_item("GROUP_GET_NUMS", f"{TOPIC}@{GROUP}") is not None
