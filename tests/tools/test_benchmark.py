@@ -10,11 +10,13 @@ import time
 
 import pytest
 
-from rocketmq_ref.tools import cluster, mqadmin
+from rocketmq_ref.tools import mqadmin
 from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
 from rocketmq_ref.tools.benchmark import batch_producer, consumer, producer
 from rocketmq_ref.tools.benchmark.latency import LatencyHistogram
 from rocketmq_ref.tools.benchmark.stats import Reporter
+from tests.support.cluster import running_cluster
+from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -26,12 +28,8 @@ PRODUCER_COMPLETE = re.compile(
 
 @pytest.fixture(scope="module")
 def ns(tmp_path_factory):
-    state = cluster.plan(str(tmp_path_factory.mktemp("bench-cluster")), namesrv=1, masters=1)
-    try:
-        cluster.start(state, timeout_s=40)
+    with running_cluster(tmp_path_factory.mktemp("bench-cluster"), namesrv=1, masters=1) as state:
         yield state.namesrv_addr
-    finally:
-        cluster.stop(state)
 
 
 def create_topic(ns: str, topic: str) -> None:
@@ -40,10 +38,8 @@ def create_topic(ns: str, topic: str) -> None:
     import io
     assert mqadmin.main(["updateTopic", "-n", ns, "-c", "DefaultCluster", "-t", topic,
                          "-r", "4", "-w", "4"], io.StringIO(), io.StringIO()) == 0
-    deadline = time.monotonic() + 15
-    while mqadmin.main(["topicRoute", "-n", ns, "-t", topic], io.StringIO(), io.StringIO()) != 0:
-        assert time.monotonic() < deadline, f"no route for {topic}"
-        time.sleep(0.1)
+    wait_until(lambda: mqadmin.main(["topicRoute", "-n", ns, "-t", topic], io.StringIO(), io.StringIO()) == 0,
+               timeout=15, interval=0.1, what=f"a route for {topic}")
 
 
 def env_with(ns: str | None) -> dict[str, str]:
@@ -176,18 +172,15 @@ def _wait_rebalanced(ns: str, group: str, timeout_s: float = 30.0) -> None:
     admin = DefaultMQAdminExt()
     admin.set_namesrv_addr(ns)
     admin.start()
+
+    def owns_queues() -> bool:
+        try:
+            cc = admin.examine_consumer_connection_info(group)
+            return bool(admin.get_consumer_running_info(group, cc.connection_set[0].client_id).get("mqTable"))
+        except Exception:  # noqa: BLE001 - not connected yet
+            return False
     try:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            try:
-                cc = admin.examine_consumer_connection_info(group)
-                info = admin.get_consumer_running_info(group, cc.connection_set[0].client_id)
-                if info.get("mqTable"):
-                    return
-            except Exception:  # noqa: BLE001 - not connected yet
-                pass
-            time.sleep(0.2)
-        raise AssertionError(f"{group} never owned a queue")
+        wait_until(owns_queues, timeout_s, 0.2, what=f"{group} to own a queue")
     finally:
         admin.shutdown()
 
