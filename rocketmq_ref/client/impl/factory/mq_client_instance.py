@@ -150,8 +150,12 @@ class MQClientInstance:
         self.pull_message_service.shutdown(True)
         if self.scheduled_executor_service is not None:
             self.scheduled_executor_service.shutdown()
-        self.mq_client_api_impl.shutdown()
+        # Java stops the remoting client first, then the RebalanceService; a rebalance in flight
+        # (the last consumer has just unregistered, so it drops its queues and persists their
+        # offsets) then fails with "NettyClient is not started".  Every thread that calls out is
+        # joined before the client stops.
         self.rebalance_service.shutdown()
+        self.mq_client_api_impl.shutdown()
         from rocketmq_ref.client.impl.mq_client_manager import MQClientManager
         MQClientManager.get_instance().remove_client_factory(self.client_id)
         log.info("the client factory [%s] shutdown OK", self.client_id)
