@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import logging.handlers
 import os
 import sys
 from collections.abc import Sequence
@@ -26,7 +27,8 @@ from rocketmq_ref.broker.broker_path_config_helper import set_broker_config_path
 from rocketmq_ref.common.broker_config import BrokerConfig
 from rocketmq_ref.common.java_config import ConfigError, load_properties_file, parse_overrides
 from rocketmq_ref.common.mixall import MASTER_ID
-from rocketmq_ref.common.server_util import ENV_LOG_DIR, configure_logging, install_shutdown_signals
+from rocketmq_ref.common.server_util import (ENV_LOG_DIR, LOG_FORMAT, configure_logging,
+                                             install_shutdown_signals)
 from rocketmq_ref.common.tracing_setup import configure_tracing_from_env, shutdown_tracing
 from rocketmq_ref.remoting.netty.configs import NettyClientConfig, NettyServerConfig
 from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
@@ -110,6 +112,19 @@ def boot_tip(controller: BrokerController) -> str:
     return tip
 
 
+def configure_stats_logging(log_dir: str) -> str:
+    """The per-minute / hour / day statistics lines (``rocketmq_ref.stats``) go to ``stats.log``
+    beside ``broker.log``, as Java's logback sends RocketmqStats to stats.log (A2.4)."""
+    path = os.path.join(log_dir, "stats.log")
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=100 * 1024 * 1024, backupCount=5,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    stats_log = logging.getLogger("rocketmq_ref.stats")
+    stats_log.addHandler(handler)
+    stats_log.propagate = False
+    return path
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Start, print the boot line, serve until SIGTERM/SIGINT, shut down; the exit code."""
     args = build_commandline_options().parse_args(argv)
@@ -121,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if controller is None:
         return 0
     log_path = configure_logging("broker.log", args.log_dir)
+    configure_stats_logging(os.path.dirname(log_path))
     configure_tracing_from_env("broker")
     stop = install_shutdown_signals(log)
     try:
