@@ -79,6 +79,8 @@ class DefaultMQPushConsumerImpl(MQConsumerInner):
             self.rebalance_impl.do_rebalance(self.consume_orderly)
 
     def persist_consumer_offset(self) -> None:
+        if self.service_state is ServiceState.SHUTDOWN_ALREADY:
+            return  # the timer raced ``shutdown``, which persists them itself (Java flips the state last)
         try:
             self.make_sure_state_ok()
             mqs = set(self.rebalance_impl.process_queue_table)
