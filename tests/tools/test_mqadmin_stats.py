@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 
 import pytest
 
 from rocketmq_ref.common import fastjson
 from rocketmq_ref.tools import cluster
+from tests.support.wait import wait_until
 from tests.tools.test_mqadmin import ok, run
 
 pytestmark = pytest.mark.e2e
@@ -45,14 +45,10 @@ def ns(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def broker(ns):
-    deadline = time.monotonic() + 20
-    while True:
+    def registered():
         code, out, _ = run("clusterList", "-n", ns)
-        rows = rows_under(out, "#Cluster Name") if code == 0 else []
-        if rows:
-            return rows[0][3]
-        assert time.monotonic() < deadline, "the broker never registered"
-        time.sleep(0.2)
+        return rows_under(out, "#Cluster Name") if code == 0 else []
+    return wait_until(registered, timeout=20, interval=0.2, what="the broker's registration")[0][3]
 
 
 @pytest.fixture(scope="module")
@@ -106,17 +102,14 @@ def _client_id(consumer) -> str:
 def test_stats_all_and_consumer_status_show_real_rates_after_the_next_sample(ns, traffic):
     """The broker samples every 10 s and the client too: poll (bounded) until both have a sample
     taken after the traffic."""
-    deadline = time.monotonic() + 30
-    while True:
+    def sampled():
         out = ok("statsAll", "-n", ns, "-t", TOPIC)
         [row] = [r for r in rows_under(out, "#Topic") if r[0] == TOPIC]
-        in_tps, out_tps, in_24h, out_24h = float(row[3]), float(row[4]), int(row[5]), int(row[6])
         status = ok("consumerStatus", "-n", ns, "-g", GROUP, "-i", _client_id(traffic))
         [rate] = [r for r in rows_under(status.split("#Consumer RT&TPS#")[1], "#Topic") if r[0] == TOPIC]
-        if in_24h and out_24h and float(rate[2]) > 0 and float(rate[4]) > 0:
-            break
-        assert time.monotonic() < deadline, (out, status)
-        time.sleep(0.5)
+        return (row, rate) if int(row[5]) and int(row[6]) and float(rate[2]) > 0 and float(rate[4]) > 0 else None
+    row, rate = wait_until(sampled, timeout=30, interval=0.5, what="a broker and a client sample after the traffic")
+    in_tps, out_tps, in_24h, out_24h = float(row[3]), float(row[4]), int(row[5]), int(row[6])
     assert row[1] == GROUP and int(row[2]) == 0  # all consumed: no accumulation
     assert (in_24h, out_24h) == (SENT, SENT)
     assert in_tps > 0 and out_tps > 0
@@ -128,15 +121,12 @@ def test_stats_all_and_consumer_status_show_real_rates_after_the_next_sample(ns,
 
 
 def test_broker_consume_stats_lists_the_group_per_queue(ns, broker, traffic):
-    deadline = time.monotonic() + 15
-    while True:
+    def committed():  # offsets committed for every message
+        traffic.default_mq_push_consumer_impl.mq_client_factory.persist_all_consumer_offset()
         out = ok("brokerConsumeStats", "-n", ns, "-b", broker)
         rows = [r for r in rows_under(out, "#Topic") if r[0] == TOPIC and r[1] == GROUP]
-        if sum(int(r[5]) for r in rows) == SENT:  # offsets committed for every message
-            break
-        assert time.monotonic() < deadline, out
-        traffic.default_mq_push_consumer_impl.mq_client_factory.persist_all_consumer_offset()
-        time.sleep(0.3)
+        return (out, rows) if sum(int(r[5]) for r in rows) == SENT else None
+    out, rows = wait_until(committed, timeout=15, interval=0.3)
     assert out.split("\n")[0].split() == ["#Topic", "#Group", "#Broker", "Name", "#QID", "#Broker",
                                           "Offset", "#Consumer", "Offset", "#Diff", "#LastTime"]
     assert sorted(int(r[3]) for r in rows) == [0, 1]
