@@ -192,3 +192,18 @@ def test_deleting_a_topic_or_group_drops_its_statistics(node, traffic):
     assert h["code"] == 0
     assert stats.get_stats_item("GROUP_GET_NUMS", f"{TOPIC}@doomed_cg") is None
     assert stats.get_stats_item("GROUP_GET_NUMS", f"{TOPIC}@{GROUP}") is not None
+
+
+def test_query_consume_time_span_gives_each_queue_its_times_and_the_wait(traffic):
+    from rocketmq_ref.common.protocol.body.queue_time_span import QueryConsumeTimeSpanBody
+
+    h, body = call(traffic, RC.QUERY_CONSUME_TIME_SPAN, {"topic": TOPIC, "group": GROUP})
+    assert h["code"] == 0, h
+    spans = {s.message_queue.queue_id: s for s in QueryConsumeTimeSpanBody.from_json(body).consume_time_span_set}
+    assert sorted(spans) == [0, 1]
+    q0 = spans[0]
+    assert 0 < q0.min_time_stamp <= q0.consume_time_stamp <= q0.max_time_stamp
+    assert q0.delay_time >= 0  # offset 2 of 3: the third message waits
+    assert json.loads(body)["consumeTimeSpanSet"][0]["minTimeStampStr"].count(",") == 1
+    h, _ = call(traffic, RC.QUERY_CONSUME_TIME_SPAN, {"topic": "NoSuchTopic", "group": GROUP})
+    assert h["code"] == 17 and h["remark"] == "topic[NoSuchTopic] not exist"

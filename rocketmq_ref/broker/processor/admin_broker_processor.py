@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import struct
+import time
 from typing import Any, Callable
 
 from rocketmq_ref.broker.client.client_channel_info import parse_channel_remote_addr
@@ -25,6 +26,7 @@ from rocketmq_ref.common.protocol.body.lock_batch_body import (LockBatchRequestB
 from rocketmq_ref.common.protocol.body.producer_info import ProducerInfo, ProducerTableInfo
 from rocketmq_ref.common.protocol.body.query_consume_queue_response_body import (ConsumeQueueData,
                                                                                  QueryConsumeQueueResponseBody)
+from rocketmq_ref.common.protocol.body.queue_time_span import QueryConsumeTimeSpanBody, QueueTimeSpan
 from rocketmq_ref.common.protocol.body.topic_stats_table import TopicOffset, TopicStatsTable
 from rocketmq_ref.common.protocol.header.clone_group_offset_request_header import CloneGroupOffsetRequestHeader
 from rocketmq_ref.common.protocol.header.consume_message_directly_result_request_header import (
@@ -53,6 +55,8 @@ from rocketmq_ref.common.protocol.header.get_producer_connection_list_request_he
     GetProducerConnectionListRequestHeader)
 from rocketmq_ref.common.protocol.header.get_topic_stats_info_request_header import GetTopicStatsInfoRequestHeader
 from rocketmq_ref.common.protocol.header.query_consume_queue_request_header import QueryConsumeQueueRequestHeader
+from rocketmq_ref.common.protocol.header.query_consume_time_span_request_header import (
+    QueryConsumeTimeSpanRequestHeader)
 from rocketmq_ref.common.protocol.header.query_topic_consume_by_who_request_header import (
     QueryTopicConsumeByWhoRequestHeader)
 from rocketmq_ref.common.protocol.header.reset_offset_request_header import ResetOffsetRequestHeader
@@ -150,6 +154,7 @@ class AdminBrokerProcessor:
             c.VIEW_BROKER_STATS_DATA: self.view_broker_stats_data,
             c.GET_BROKER_CONSUME_STATS: self.fetch_all_consume_stats_in_broker,
             c.QUERY_CONSUME_QUEUE: self.query_consume_queue,
+            c.QUERY_CONSUME_TIME_SPAN: self.query_consume_time_span,
         }
 
     def reject_request(self) -> bool:
@@ -448,6 +453,31 @@ class AdminBrokerProcessor:
                 stats.offset_table[mq] = self._offset_wrapper(h.consumer_group, topic, qid)
             stats.consume_tps += controller.broker_stats_manager.tps_group_get_nums(h.consumer_group, topic)
         return _ok(stats.encode())
+
+    def query_consume_time_span(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
+        """QUERY_CONSUME_TIME_SPAN (303): per queue the first, last and last-consumed store times, and
+        how long the next unconsumed message has waited (``DefaultMQPushConsumer.queryConsumeTimeSpan``)."""
+        h = request.decode_command_custom_header(QueryConsumeTimeSpanRequestHeader)
+        _require(h, "topic", "group")
+        controller = self.broker_controller
+        tc = controller.topic_config_manager.select_topic_config(h.topic)
+        if tc is None:
+            return _fail(ResponseCode.TOPIC_NOT_EXIST, f"topic[{h.topic}] not exist")
+        store = controller.message_store
+        body = QueryConsumeTimeSpanBody()
+        for qid in range(tc.write_queue_nums):
+            span_ = QueueTimeSpan(MessageQueue(h.topic, controller.broker_config.broker_name, qid))
+            span_.min_time_stamp = store.get_earliest_message_time(h.topic, qid)
+            max_offset = store.get_max_offset_in_queue(h.topic, qid)
+            span_.max_time_stamp = store.get_message_store_time_stamp(h.topic, qid, max_offset - 1)
+            consumer_offset = controller.consumer_offset_manager.query_offset(h.group, h.topic, qid)
+            span_.consume_time_stamp = (store.get_message_store_time_stamp(h.topic, qid, consumer_offset - 1)
+                                        if consumer_offset > 0 else span_.min_time_stamp)
+            if consumer_offset < max_offset:
+                next_time = store.get_message_store_time_stamp(h.topic, qid, consumer_offset)
+                span_.delay_time = int(time.time() * 1000) - next_time
+            body.consume_time_span_set.append(span_)
+        return _ok(body.encode())
 
     def get_consumer_connection_list(self, ctx: Any, request: RemotingCommand) -> RemotingCommand:
         h = request.decode_command_custom_header(GetConsumerConnectionListRequestHeader)

@@ -28,6 +28,7 @@ from rocketmq_ref.common.protocol.body.group_list import GroupList
 from rocketmq_ref.common.protocol.body.kv_table import KVTable
 from rocketmq_ref.common.protocol.body.producer_info import ProducerTableInfo
 from rocketmq_ref.common.protocol.body.query_consume_queue_response_body import QueryConsumeQueueResponseBody
+from rocketmq_ref.common.protocol.body.queue_time_span import QueryConsumeTimeSpanBody, QueueTimeSpan
 from rocketmq_ref.common.protocol.body.reset_offset_body import ResetOffsetBody
 from rocketmq_ref.common.protocol.body.topic_list import TopicList
 from rocketmq_ref.common.protocol.body.topic_stats_table import TopicStatsTable
@@ -330,6 +331,16 @@ class DefaultMQAdminExt(ClientConfig):
             fields["consumerGroup"] = consumer_group
         response = self._broker(addr, RequestCode.QUERY_CONSUME_QUEUE, fields)
         return QueryConsumeQueueResponseBody.from_json(bytes(response.body or b"{}"))
+
+    def query_consume_time_span(self, topic: str, group: str) -> list[QueueTimeSpan]:
+        """Every broker's QUERY_CONSUME_TIME_SPAN for the topic (Java ``queryConsumeTimeSpan``)."""
+        spans: list[QueueTimeSpan] = []
+        for bd in self.examine_topic_route_info(topic).broker_datas:
+            addr = bd.select_broker_addr()
+            if addr is not None:
+                response = self._broker(addr, RequestCode.QUERY_CONSUME_TIME_SPAN, {"topic": topic, "group": group})
+                spans.extend(QueryConsumeTimeSpanBody.from_json(bytes(response.body or b"{}")).consume_time_span_set)
+        return spans
 
     def get_all_producer_info(self, addr: str) -> ProducerTableInfo:
         response = self._broker(addr, RequestCode.GET_ALL_PRODUCER_INFO)
