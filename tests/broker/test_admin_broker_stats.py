@@ -207,3 +207,45 @@ def test_query_consume_time_span_gives_each_queue_its_times_and_the_wait(traffic
     assert json.loads(body)["consumeTimeSpanSet"][0]["minTimeStampStr"].count(",") == 1
     h, _ = call(traffic, RC.QUERY_CONSUME_TIME_SPAN, {"topic": "NoSuchTopic", "group": GROUP})
     assert h["code"] == 17 and h["remark"] == "topic[NoSuchTopic] not exist"
+
+
+def test_query_consume_queue_shows_the_ext_unit_its_bit_map_and_the_filter_verdict():
+    """A unit whose tags code is an ext address: Java prints the ext unit as JSON, its bit map as
+    BitsArray.toString and whether the group's filter matches it."""
+    import struct
+    from types import SimpleNamespace
+
+    from rocketmq_ref.broker.processor.admin_broker_processor import AdminBrokerProcessor, bits_to_string
+    from rocketmq_ref.common.protocol.heartbeat import SubscriptionData
+    from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
+    from rocketmq_ref.store.consume_queue import ConsumeQueue
+    from rocketmq_ref.store.consume_queue_ext import CqExtUnit, decorate
+
+    addr = decorate(0)
+    units = struct.pack(">qiq", 100, 50, addr) + struct.pack(">qiq", 150, 60, decorate(64)) \
+        + struct.pack(">qiq", 210, 70, 12345)
+    ext = {addr: CqExtUnit(tags_code=12345, msg_store_time=7, filter_bit_map=b"\x05", size=21)}
+    released = []
+    cq = SimpleNamespace(
+        get_max_offset_in_queue=lambda: 3, get_min_offset_in_queue=lambda: 0,
+        get_index_buffer=lambda i: SimpleNamespace(get_byte_buffer=lambda: memoryview(units),
+                                                   get_size=lambda: len(units),
+                                                   release=lambda: released.append(True)),
+        is_ext_addr=ConsumeQueue.is_ext_addr, get_ext=ext.get)
+    sd = SubscriptionData(topic="T", sub_string="*")
+    controller = SimpleNamespace(
+        message_store=SimpleNamespace(get_consume_queue=lambda t, q: cq),
+        consumer_manager=SimpleNamespace(find_subscription_data=lambda g, t: sd),
+        consumer_filter_manager=SimpleNamespace(get=lambda t, g: None))
+    request = RemotingCommand.create_request_command(RC.QUERY_CONSUME_QUEUE, None)
+    request.ext_fields = {"topic": "T", "queueId": "0", "index": "0", "count": "5", "consumerGroup": "g"}
+    response = AdminBrokerProcessor(controller).process_request(None, request)
+    assert response.code == 0, response.remark
+    body = QueryConsumeQueueResponseBody.from_json(bytes(response.body))
+    first, second, third = body.queue_data
+    assert json.loads(first.extend_data_json) == {"filterBitMap": "BQ==", "msgStoreTime": 7, "size": 21,
+                                                  "tagsCode": 12345}
+    assert first.bit_map == bits_to_string(b"\x05") == "00000101\n" and first.eval is True
+    assert second.msg == f"Cq extend not exist!addr: {decorate(64)}" and second.extend_data_json is None
+    assert (third.physic_offset, third.physic_size, third.tags_code, third.msg) == (210, 70, 12345, None)
+    assert body.filter_data == "null" and released == [True]

@@ -643,9 +643,9 @@ class AdminBrokerProcessor:
                     if unit is None:
                         one.msg = f"Cq extend not exist!addr: {tags_code}"
                     else:
-                        one.extend_data_json = dumps({"filterBitMap": unit.get_filter_bit_map(),
-                                                      "msgStoreTime": unit.msg_store_time, "size": unit.size,
-                                                      "tagsCode": unit.tags_code})
+                        ext = {"filterBitMap": unit.get_filter_bit_map(), "msgStoreTime": unit.msg_store_time,
+                               "size": unit.size, "tagsCode": unit.tags_code}
+                        one.extend_data_json = dumps({k: v for k, v in ext.items() if v is not None})
                         if unit.get_filter_bit_map() is not None:
                             one.bit_map = bits_to_string(unit.get_filter_bit_map())
                         if message_filter is not None:
