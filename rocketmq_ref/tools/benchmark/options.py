@@ -80,7 +80,8 @@ def setting(opt: str, long_opt: str, description: str, default: Any,
             *, unless: tuple[str, Any] | None = None) -> Any:
     """A settings field read from ``-opt``: text converted by the default's type (bools as Java's
     ``Boolean.parseBoolean``), the default when absent.  ``unless=("async_enable", 1)``: when that
-    earlier field is true the option is not read at all and the field is 1 (Java's ``a ? 1 : ...``)."""
+    earlier field is true the option is not read at all and the field takes the value given (Java's
+    ``asyncEnable ? 1 : ...``)."""
     return field(default=default, metadata={"option": Option(opt, long_opt, True, description),
                                             "convert": _CONVERT.get(type(default), str),
                                             "unless": unless})
