@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import islice
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from opentelemetry.sdk.trace import ReadableSpan
@@ -18,6 +20,9 @@ _KIND = {SpanKind.INTERNAL: 1, SpanKind.SERVER: 2, SpanKind.CLIENT: 3,
          SpanKind.PRODUCER: 4, SpanKind.CONSUMER: 5}
 KIND_NAMES = {1: "INTERNAL", 2: "SERVER", 3: "CLIENT", 4: "PRODUCER", 5: "CONSUMER"}
 _STATUS = {StatusCode.UNSET: 0, StatusCode.OK: 1, StatusCode.ERROR: 2}
+# the same by identity: an enum member's own hash is a Python-level call
+_KIND_BY_ID = {id(k): v for k, v in _KIND.items()}
+_STATUS_BY_ID = {id(k): v for k, v in _STATUS.items()}
 
 
 def any_value(value: Any) -> dict[str, Any]:
@@ -98,6 +103,117 @@ def encode_traces_data(spans: Sequence[ReadableSpan]) -> dict[str, Any]:
     return {"resourceSpans": resource_spans}
 
 
+class TracesDataEncoder:
+    """``encode_traces_data`` straight to one JSON line, with what repeats encoded once: each
+    resource and scope, each attribute key, each span name, and each call site's fixed attributes
+    (a span that carries ``_static``, set by ``tracing_setup``'s tracer, starts with them).  The
+    line has the same content as ``json.dumps(encode_traces_data(spans))``."""
+
+    _MAX_CACHED = 4096  # span names and attribute keys kept (names may carry topics)
+
+    def __init__(self) -> None:
+        self._heads: dict[tuple[int, int], tuple[Any, Any, str, str]] = {}
+        self._statics: dict[int, tuple[Mapping[str, Any], str]] = {}
+        self._keys: dict[str, str] = {}
+        self._names: dict[str, str] = {}
+
+    def encode(self, spans: Sequence[ReadableSpan]) -> str:
+        by_resource: dict[int, tuple[str, dict[int, tuple[str, list[str]]]]] = {}
+        for s in spans:
+            resource, scope = s.resource, s.instrumentation_scope
+            rkey, skey = id(resource), id(scope)
+            head = self._heads.get((rkey, skey))
+            if head is None or head[0] is not resource or head[1] is not scope:
+                head = self._head(resource, scope)
+            scopes = by_resource.get(rkey)
+            if scopes is None:
+                scopes = by_resource[rkey] = (head[2], {})
+            entry = scopes[1].get(skey)
+            if entry is None:
+                entry = scopes[1][skey] = (head[3], [])
+            entry[1].append(self.span(s))
+        return '{"resourceSpans":[' + ",".join(
+            resource_head + ",".join(scope_head + ",".join(lines) + "]}"
+                                     for scope_head, lines in scopes.values()) + "]}"
+            for resource_head, scopes in by_resource.values()) + "]}"
+
+    def _head(self, resource: Any, scope: Any) -> tuple[Any, Any, str, str]:
+        resource_head = ('{"resource":{"attributes":' + _dumps(key_values(
+            resource.attributes if resource else {})) + '},"scopeSpans":[')
+        name, version = (scope.name, scope.version or "") if scope else ("", "")
+        scope_head = '{"scope":' + _dumps({"name": name, **({"version": version} if version else {})}
+                                          ) + ',"spans":['
+        head = self._heads[(id(resource), id(scope))] = (resource, scope, resource_head, scope_head)
+        return head
+
+    def span(self, s: ReadableSpan) -> str:
+        ctx = s.context
+        name = self._names.get(s.name)
+        if name is None:
+            name = encode_basestring(s.name)
+            if len(self._names) < self._MAX_CACHED:
+                self._names[s.name] = name
+        attrs = getattr(s, "_attributes", None)
+        # an SDK span's BoundedAttributes keeps a plain dict: read that, not the Mapping protocol
+        attrs = getattr(attrs, "_dict", None) if attrs is not None else s.attributes
+        out = (f'{{"traceId":"{ctx.trace_id:032x}","spanId":"{ctx.span_id:016x}","name":{name},'
+               f'"kind":{_KIND_BY_ID.get(id(s.kind), 1)},"startTimeUnixNano":"{s.start_time or 0}",'
+               f'"endTimeUnixNano":"{s.end_time or 0}","attributes":['
+               f'{self.attributes(attrs, getattr(s, "_static", None))}]')
+        if s.parent is not None:
+            out += f',"parentSpanId":"{s.parent.span_id:016x}"'
+        events = s.events
+        if events:
+            out += ',"events":[' + ",".join(
+                f'{{"timeUnixNano":"{e.timestamp}","name":{encode_basestring(e.name)},'
+                f'"attributes":[{self.attributes(e.attributes, None)}]}}' for e in events) + "]"
+        links = s.links
+        if links:
+            out += ',"links":' + _dumps([{"traceId": format(link.context.trace_id, "032x"),
+                                          "spanId": format(link.context.span_id, "016x"),
+                                          "attributes": key_values(link.attributes)}
+                                         for link in links])
+        status = s.status
+        code = _STATUS_BY_ID.get(id(status.status_code), 0)
+        if status.description:
+            return out + f',"status":{{"code":{code},"message":{encode_basestring(status.description)}}}}}'
+        return out + f',"status":{{"code":{code}}}}}'
+
+    def attributes(self, attrs: Mapping[str, Any] | None, static: Mapping[str, Any] | None) -> str:
+        if not attrs:
+            return ""
+        kv = self.key_value
+        if static is None:
+            return ",".join([kv(k, v) for k, v in attrs.items()])
+        cached = self._statics.get(id(static))
+        if cached is None or cached[0] is not static:
+            cached = self._statics[id(static)] = (static, ",".join(
+                [kv(k, v) for k, v in static.items()]))
+        rest = [kv(k, v) for k, v in islice(attrs.items(), len(static), None)]
+        if not rest:
+            return cached[1]
+        return cached[1] + "," + ",".join(rest) if cached[1] else ",".join(rest)
+
+    def key_value(self, key: str, value: Any) -> str:
+        head = self._keys.get(key)
+        if head is None:
+            head = '{"key":' + encode_basestring(key) + ',"value":'
+            if len(self._keys) < self._MAX_CACHED:
+                self._keys[key] = head
+        t = type(value)
+        if t is str:
+            return head + '{"stringValue":' + encode_basestring(value) + "}}"
+        if t is int:
+            return f'{head}{{"intValue":"{value}"}}}}'
+        if t is bool:
+            return head + ('{"boolValue":true}}' if value else '{"boolValue":false}}')
+        return head + _dumps(any_value(value)) + "}"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 class JsonLinesSpanExporter(SpanExporter):
     """Appends one ``TracesData`` line per export to a file; several processes may share the file
     (each line is a single ``write`` on a descriptor opened with ``O_APPEND``)."""
@@ -107,15 +223,15 @@ class JsonLinesSpanExporter(SpanExporter):
         os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self._lock = threading.Lock()
+        self._encoder = TracesDataEncoder()
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         if not spans:
             return SpanExportResult.SUCCESS
-        line = json.dumps(encode_traces_data(spans), separators=(",", ":"), ensure_ascii=False)
-        data = (line + "\n").encode("utf-8")
         with self._lock:
             if self._fd < 0:
                 return SpanExportResult.FAILURE
+            data = (self._encoder.encode(spans) + "\n").encode("utf-8")
             os.write(self._fd, data)
         return SpanExportResult.SUCCESS
 

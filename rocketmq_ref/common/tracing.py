@@ -75,6 +75,88 @@ def _code_attributes(module: str, qualname: str, filename: str, line: int) -> di
     }
 
 
+class CheckedAttributes(dict):  # type: ignore[type-arg]
+    """Span attributes this helper has already checked: every key a non-empty ``str``, every value
+    a ``str``, ``bool``, ``int``, ``float`` or a tuple of those (what the SDK would keep unchanged).
+
+    ``static`` is the call site's part, the same object for every span the site opens and the
+    first entries of this mapping.  Any SDK takes this as a plain mapping; the one
+    ``tracing_setup`` configures copies it without checking it again, and its exporter encodes the
+    ``static`` part once per site.
+    """
+
+    __slots__ = ("static",)
+
+
+_PLAIN = frozenset((str, bool, int, float))
+
+
+def _checked_static(attrs: dict[str, Any]) -> dict[str, Any]:
+    """A call site's fixed attributes, checked once: a ``CheckedAttributes`` (its own ``static``)
+    when the SDK would keep every value as it is, else the plain dict for the SDK to clean."""
+    for k, v in attrs.items():
+        if type(k) is not str or not k:
+            return attrs
+        if type(v) not in _PLAIN and not (type(v) is tuple and all(type(x) in _PLAIN for x in v)):
+            return attrs
+    checked = CheckedAttributes(attrs)
+    checked.static = checked
+    return checked
+
+
+def _with_dynamic(static: dict[str, Any], dynamic: Mapping[str, Any]) -> dict[str, Any]:
+    """A site's fixed attributes followed by one span's own (their keys must not repeat a fixed
+    one, or the result is a plain dict the SDK checks as usual)."""
+    if type(static) is CheckedAttributes:
+        for k, v in dynamic.items():
+            if type(v) not in _PLAIN or type(k) is not str or not k or k in static:
+                break
+        else:
+            merged = CheckedAttributes(static)
+            merged.update(dynamic)
+            merged.static = static
+            return merged
+    merged_plain = dict(static)
+    merged_plain.update(dynamic)
+    return merged_plain
+
+
+class _Site:
+    """What a ``span()``/``start_span()``/``messaging_span()`` call site passes every time: its fixed
+    attributes (code location, Java method, book ids, messaging operation), built on first use."""
+
+    __slots__ = ("java", "books", "operation", "static")
+
+    def __init__(self, java: str | None, books: Sequence[str], operation: str | None,
+                 static: dict[str, Any]) -> None:
+        self.java = java
+        self.books = books
+        self.operation = operation
+        self.static = static
+
+
+_sites: dict[tuple[Any, int], _Site] = {}
+
+
+def _site(frame: Any, java: str | None, books: Sequence[str], operation: str | None) -> _Site:
+    """The cached site of the line ``frame`` is on; rebuilt when that line passes other values."""
+    key = (frame.f_code, frame.f_lineno)
+    site = _sites.get(key)
+    if site is not None and (site.java is java or site.java == java) and (
+            site.books is books or tuple(site.books) == tuple(books)) and site.operation == operation:
+        return site
+    code = frame.f_code
+    attrs = _code_attributes(frame.f_globals.get("__name__", "?"), code.co_qualname,
+                             code.co_filename, frame.f_lineno)
+    attrs.update(_static_attributes(java, books))
+    if operation is not None:
+        attrs["messaging.system"] = "rocketmq"
+        attrs["messaging.operation.name"] = operation
+        attrs["messaging.operation.type"] = _OPERATION_TYPES.get(operation, operation)
+    site = _sites[key] = _Site(java, books, operation, _checked_static(attrs))
+    return site
+
+
 def _first_body_line(code: Any) -> int:
     lines = [line for _, _, line in code.co_lines() if line is not None and line > code.co_firstlineno]
     return min(lines) if lines else code.co_firstlineno
@@ -91,10 +173,13 @@ def _sdk_installed() -> bool:
 
     Until then every span would be a no-op, so the helper skips even the no-op's own work (about
     ten microseconds: a non-recording span and a context attach) and calls the function directly.
+    Once it is set, the helper holds the provider's own tracer (not the API's proxy to it).
     """
-    global _installed
+    global _installed, _tracer
     if not _installed:
         _installed = getattr(trace, "_TRACER_PROVIDER", True) is not None
+        if _installed:
+            _tracer = trace.get_tracer(TRACER_NAME)
     return _installed
 
 
@@ -107,7 +192,7 @@ def traced(java: str | None = None, *, books: Sequence[str] = (), name: str | No
     """Decorate a function (plain or ``async``) so that each call is one span named ``Class.method``.
 
     The code location is the first line of the function's body (where a breakpoint stops), fixed
-    once at decoration time.
+    once at decoration time, with every other attribute.
     """
 
     def decorate(fn: F) -> F:
@@ -119,68 +204,93 @@ def traced(java: str | None = None, *, books: Sequence[str] = (), name: str | No
                                       code.co_filename, _first_body_line(code)))
         if attributes:
             attrs.update(attributes)
+        static = _checked_static(attrs)
 
         if inspect.iscoroutinefunction(fn):
             @functools.wraps(fn)
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
                 if not (_installed or _sdk_installed()):
                     return await fn(*args, **kwargs)
-                with _Span(span_name, kind, attrs, None, None, None, None):
+                s, token = _begin(span_name, kind, static)
+                try:
                     return await fn(*args, **kwargs)
+                except BaseException as exc:
+                    _fail(s, exc)
+                    raise
+                finally:
+                    s.end()
+                    _detach(token)
             return async_wrapper  # type: ignore[return-value]
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not (_installed or _sdk_installed()):
                 return fn(*args, **kwargs)
-            with _Span(span_name, kind, attrs, None, None, None, None):
+            s, token = _begin(span_name, kind, static)
+            try:
                 return fn(*args, **kwargs)
+            except BaseException as exc:
+                _fail(s, exc)
+                raise
+            finally:
+                s.end()
+                _detach(token)
         return wrapper  # type: ignore[return-value]
 
     return decorate
 
 
-class _Span:
-    """The context manager behind ``traced`` and ``span`` (what ``start_as_current_span`` does,
-    without its generator: start, make current, record an escaping exception, end, detach)."""
+_attach = otel_context.attach
+_get_current = otel_context.get_current
+_detach = otel_context.detach
+_set_span_in_context = trace.set_span_in_context
 
-    __slots__ = ("name", "kind", "attrs", "links", "context", "start_time", "frame", "span", "token")
+
+def _begin(name: str, kind: SpanKind, attributes: Mapping[str, Any]) -> tuple[trace.Span, object]:
+    """Start a span under the current context and make it current (``traced``)."""
+    ctx = _get_current()
+    s = _tracer.start_span(name, ctx, kind, attributes)
+    return s, _attach(_set_span_in_context(s, ctx))
+
+
+def _fail(s: trace.Span, exc: BaseException) -> None:
+    if s.is_recording():
+        _record_exception(s, exc)
+        s.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+
+
+class _Span:
+    """The context manager behind ``span`` and ``messaging_span`` (what ``start_as_current_span``
+    does, without its generator: start, make current, record an escaping exception, end, detach)."""
+
+    __slots__ = ("name", "kind", "attrs", "links", "context", "start_time", "span", "token")
 
     def __init__(self, name: str, kind: SpanKind, attrs: Mapping[str, Any] | None,
                  links: Sequence[Link] | None, context: otel_context.Context | None,
-                 start_time: int | None, frame: Any) -> None:
+                 start_time: int | None) -> None:
         self.name = name
         self.kind = kind
         self.attrs = attrs
         self.links = links
         self.context = context
         self.start_time = start_time
-        self.frame = frame
         self.span: trace.Span = trace.INVALID_SPAN
         self.token: object = None
 
     def __enter__(self) -> trace.Span:
-        if not (_installed or _sdk_installed()):
+        if self.attrs is None:  # the no-op
             return self.span
-        frame = self.frame
-        attrs = self.attrs
-        if frame is not None:
-            key = (frame.f_code, frame.f_lineno)
-            site = _call_sites.get(key)
-            if site is None:
-                code = frame.f_code
-                site = _call_sites[key] = _code_attributes(
-                    frame.f_globals.get("__name__", "?"), code.co_qualname, code.co_filename,
-                    frame.f_lineno)
-            merged = dict(site)
-            if attrs:
-                merged.update(attrs)
-            attrs = merged
-            self.frame = None
-        s = _tracer.start_span(self.name, context=self.context, kind=self.kind, attributes=attrs,
-                               links=self.links, start_time=self.start_time)
+        ctx = self.context
+        if ctx is None:  # the current context: read once, for the parent and the new current
+            ctx = _get_current()
+            s = _tracer.start_span(self.name, ctx, self.kind, self.attrs, self.links,
+                                   self.start_time)
+            self.token = _attach(_set_span_in_context(s, ctx))
+        else:
+            s = _tracer.start_span(self.name, ctx, self.kind, self.attrs, self.links,
+                                   self.start_time)
+            self.token = _attach(_set_span_in_context(s))
         self.span = s
-        self.token = otel_context.attach(trace.set_span_in_context(s))
         return s
 
     def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
@@ -188,16 +298,14 @@ class _Span:
             return
         s = self.span
         try:
-            if exc is not None and s.is_recording():
-                _record_exception(s, exc)
-                s.set_status(Status(StatusCode.ERROR, f"{exc_type.__name__}: {exc}"))
+            if exc is not None:
+                _fail(s, exc)
             s.end()
         finally:
-            otel_context.detach(self.token)  # type: ignore[arg-type]
+            _detach(self.token)  # type: ignore[arg-type]
 
 
-_NOOP_SPAN = _Span("", SpanKind.INTERNAL, None, None, None, None, None)
-_call_sites: dict[tuple[Any, int], dict[str, Any]] = {}
+_NOOP_SPAN = _Span("", SpanKind.INTERNAL, None, None, None, None)
 
 
 def span(name: str, *, java: str | None = None, books: Sequence[str] = (),
@@ -211,10 +319,9 @@ def span(name: str, *, java: str | None = None, books: Sequence[str] = (),
     """
     if not (_installed or _sdk_installed()):
         return _NOOP_SPAN
-    attrs = _static_attributes(java, books)
-    if attributes:
-        attrs.update(attributes)
-    return _Span(name, kind, attrs, links, context, start_time, sys._getframe(_depth))
+    static = _site(sys._getframe(_depth), java, books, None).static
+    return _Span(name, kind, _with_dynamic(static, attributes) if attributes else static, links,
+                 context, start_time)
 
 
 def start_span(name: str, *, java: str | None = None, books: Sequence[str] = (),
@@ -227,14 +334,9 @@ def start_span(name: str, *, java: str | None = None, books: Sequence[str] = (),
     location is the line that called ``start_span``."""
     if not (_installed or _sdk_installed()):
         return trace.INVALID_SPAN
-    frame = sys._getframe(1)
-    code = frame.f_code
-    attrs = _code_attributes(frame.f_globals.get("__name__", "?"), code.co_qualname,
-                             code.co_filename, frame.f_lineno)
-    attrs.update(_static_attributes(java, books))
-    if attributes:
-        attrs.update(attributes)
-    return _tracer.start_span(name, context=context, kind=kind, attributes=attrs, links=links)
+    static = _site(sys._getframe(1), java, books, None).static
+    return _tracer.start_span(name, context=context, kind=kind, links=links,
+                              attributes=_with_dynamic(static, attributes) if attributes else static)
 
 
 def use_span(s: trace.Span) -> Any:
@@ -250,16 +352,13 @@ def messaging_span(operation: str, topic: str, kind: SpanKind, *, java: str | No
 
     ``operation`` is one of ``send``, ``receive``, ``process``, ``settle`` (or ``create``).
     """
-    attrs: dict[str, Any] = {
-        "messaging.system": "rocketmq",
-        "messaging.operation.name": operation,
-        "messaging.operation.type": _OPERATION_TYPES.get(operation, operation),
-        "messaging.destination.name": topic,
-    }
+    if not (_installed or _sdk_installed()):
+        return _NOOP_SPAN
+    static = _site(sys._getframe(1), java, books, operation).static
+    dynamic = {"messaging.destination.name": topic}
     if attributes:
-        attrs.update(attributes)
-    return span(f"{operation} {topic}", java=java, books=books, kind=kind, attributes=attrs,
-                links=links, context=context, _depth=2)
+        dynamic.update(attributes)
+    return _Span(f"{operation} {topic}", kind, _with_dynamic(static, dynamic), links, context, None)
 
 
 _OPERATION_TYPES = {"send": "send", "publish": "send", "create": "create", "receive": "receive",
