@@ -7,6 +7,7 @@ one core with a blocking and an asyncio face; books A3.2.1, A3.1.1).
     producer.set_namesrv_addr(addr)
     await producer.start()
     result = await producer.send(Message("TopicTest", "TagA", b"hello"))
+    reply = await producer.request(Message("RequestTopic", b"2+2?"), timeout=3000)
 
     consumer = aio.DefaultMQPushConsumer("cg")
     consumer.subscribe("TopicTest", "*")
@@ -26,6 +27,7 @@ from typing import Any, Sequence
 from rocketmq_ref.client import consumer as _consumer
 from rocketmq_ref.client import producer as _producer
 from rocketmq_ref.client.consumer.listener import as_listener
+from rocketmq_ref.client.producer.request_callback import RequestCallback
 from rocketmq_ref.client.producer.send_result import SendCallback, SendResult
 
 __all__ = ["DefaultMQProducer", "DefaultMQPushConsumer", "DefaultMQPullConsumer",
@@ -78,6 +80,19 @@ class _FutureCallback(SendCallback):
         self._set(self.future.set_exception, e)
 
 
+class _FutureRequestCallback(RequestCallback):
+    """Completes an asyncio future from the client's reply (or failure) thread."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, future: asyncio.Future) -> None:
+        self._send = _FutureCallback(loop, future)
+
+    def on_success(self, message: Any) -> None:
+        self._send.on_success(message)
+
+    def on_exception(self, e: BaseException) -> None:
+        self._send.on_exception(e)
+
+
 class DefaultMQProducer(_Facade):
     _sync_class = _producer.DefaultMQProducer
 
@@ -93,6 +108,17 @@ class DefaultMQProducer(_Facade):
             self.sync.send(msg, *args, callback, timeout)
         else:
             self.sync.send(msg, *args, callback)
+        return await future
+
+    async def request(self, msg: Any, *args: Any, timeout: int | None = None) -> Any:
+        """``await request(msg[, mq | selector, arg], timeout=ms)``: the reply message, through the
+        blocking object's callback form (a request nobody answers fails with
+        ``RequestTimeoutException`` from the housekeeping scan, within about a second of its
+        timeout).  The send and its route lookup run in a worker thread."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future = loop.create_future()
+        callback = _FutureRequestCallback(loop, future)
+        await asyncio.to_thread(self.sync.request, msg, *args, callback, timeout=timeout)
         return await future
 
     async def send_oneway(self, msg: Any, mq_or_selector: Any = None, arg: Any = None) -> None:

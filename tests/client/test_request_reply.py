@@ -253,3 +253,23 @@ def test_a_reply_message_is_sent_with_send_reply_message_v2(cluster, producer):
 def test_request_on_a_producer_not_started_is_refused():
     with pytest.raises(MQClientException, match="service state not OK"):
         DefaultMQProducer("never_started_pg").request(Message("T", b"q"), 100)
+
+
+def test_asyncio_request_awaits_the_pushed_reply(cluster):
+    import asyncio
+
+    from rocketmq_ref.client import aio
+
+    async def main() -> bytes:
+        producer = aio.DefaultMQProducer("aio_request_pg")
+        producer.set_namesrv_addr(cluster.namesrv_addr)
+        await producer.start()
+        try:
+            pending = asyncio.ensure_future(producer.request(Message("RequestTopic", b"q"), timeout=5000))
+            props = await asyncio.to_thread(sent_properties, cluster)
+            await asyncio.to_thread(push_reply, producer.sync, props[mc.PROPERTY_CORRELATION_ID], b"a")
+            return (await asyncio.wait_for(pending, 5)).body
+        finally:
+            await producer.shutdown()
+
+    assert asyncio.run(main()) == b"a"

@@ -133,7 +133,7 @@ def test_async_request_callback_gets_the_reply(cluster, replier):
 
 
 def test_reply_for_a_client_that_is_gone_is_refused(cluster, replier):
-    """The broker answers SYSTEM_ERROR when the requester's channel is unknown."""
+    """The broker answers SYSTEM_ERROR when the requester's channel is unknown, or not named."""
     reply_producer = cluster.producer("stray_reply_pg")
     request = Message(TOPIC, b"x", properties={mc.PROPERTY_CLUSTER: "DefaultCluster",
                                                mc.PROPERTY_CORRELATION_ID: "nobody-waits",
@@ -142,6 +142,10 @@ def test_reply_for_a_client_that_is_gone_is_refused(cluster, replier):
     with pytest.raises(Exception) as info:
         reply_producer.send(reply, 3000)
     assert "channel of <10.9.9.9@gone> not found" in str(info.value)
+    del reply.properties[mc.PROPERTY_MESSAGE_REPLY_TO_CLIENT]
+    with pytest.raises(Exception) as info:
+        reply_producer.send(reply, 3000)
+    assert "properties[REPLY_TO_CLIENT] is null" in str(info.value)
 
 
 def test_consumer_shut_down_after_its_producer_persists_offsets_without_errors(cluster, caplog):
