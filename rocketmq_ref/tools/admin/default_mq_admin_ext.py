@@ -313,7 +313,6 @@ class DefaultMQAdminExt(ClientConfig):
     def delete_expired_commit_log(self, cluster: str | None) -> bool:
         return self._on_masters(cluster, self.delete_expired_commit_log_by_addr)
 
-    @traced("org.apache.rocketmq.tools.admin.DefaultMQAdminExtImpl#viewBrokerStatsData", books=("A2.4",))
     def view_broker_stats_data(self, addr: str, stats_name: str, stats_key: str) -> BrokerStatsData:
         response = self._broker(addr, RequestCode.VIEW_BROKER_STATS_DATA,
                                 {"statsName": stats_name, "statsKey": stats_key})
