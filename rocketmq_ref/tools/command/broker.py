@@ -9,7 +9,7 @@ from typing import Any, Callable, TextIO
 from rocketmq_ref.common.utilall import frontstring_at_least
 from rocketmq_ref.tools.command import command_util
 from rocketmq_ref.tools.command.sub_command import (CommandLine, Option, OptionGroup, SubCommand,
-                                                    SubCommandException, java_bool, java_int)
+                                                    java_bool, java_int)
 
 AdminFactory = Callable[[], Any]
 
@@ -98,30 +98,6 @@ class UpdateBrokerConfigSubCommand(SubCommand):
             out.write(f"update broker config success, {addr}\n")
 
 
-class CleanExpiredCQSubCommand(SubCommand):
-    name = "cleanExpiredCQ"
-    desc = "Clean expired ConsumeQueue on broker."
-
-    def build_command_line_options(self) -> list:
-        return [Option("b", "brokerAddr", True, "Broker address"),
-                Option("c", "cluster", True, "clustername")]
-
-    def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
-        admin = admin_factory()
-        if cl.has_option("b"):
-            targets = [cl.get_option_value("b")]
-        elif cl.has_option("c"):
-            targets = command_util.fetch_master_addr_by_cluster_name(admin, cl.get_option_value("c"))
-        else:
-            info = admin.examine_broker_cluster_info()
-            targets = [bd.broker_addrs[0] for bd in info.broker_addr_table.values()
-                       if 0 in bd.broker_addrs]
-        if not targets:
-            raise SubCommandException("no broker to clean")
-        result = all(admin.clean_expired_consumer_queue_by_addr(addr) for addr in targets)
-        out.write("success" if result else "false")
-
-
 class _OneBrokerOrClusterCommand(SubCommand):
     """A broker maintenance request sent to ``-b`` or to every master of ``-c`` (of all clusters
     without either); prints ``success`` or ``false`` without a newline, as Java."""
@@ -140,6 +116,15 @@ class _OneBrokerOrClusterCommand(SubCommand):
         else:
             result = getattr(admin, self.by_cluster)(cl.get_option_value("c"))
         out.write("success" if result else "false")
+
+
+class CleanExpiredCQSubCommand(_OneBrokerOrClusterCommand):
+    """CLEAN_EXPIRED_CONSUMEQUEUE: drop consume queues whose messages were all deleted."""
+
+    name = "cleanExpiredCQ"
+    desc = "Clean expired ConsumeQueue on broker."
+    by_addr, by_cluster = "clean_expired_consumer_queue_by_addr", "clean_expired_consumer_queue"
+    cluster_desc = "clustername"
 
 
 class CleanUnusedTopicCommand(_OneBrokerOrClusterCommand):
