@@ -135,12 +135,13 @@ class _Site:
         self.static = static
 
 
-_sites: dict[tuple[Any, int], _Site] = {}
+_sites: dict[tuple[Any, int], _Site] = {}  # (code, instruction offset) -> site
 
 
 def _site(frame: Any, java: str | None, books: Sequence[str], operation: str | None) -> _Site:
-    """The cached site of the line ``frame`` is on; rebuilt when that line passes other values."""
-    key = (frame.f_code, frame.f_lineno)
+    """The cached site of the call ``frame`` is making (keyed by the call's instruction, which is
+    cheaper to read than its line); rebuilt when that call passes other values."""
+    key = (frame.f_code, frame.f_lasti)
     site = _sites.get(key)
     if site is not None and (site.java is java or site.java == java) and (
             site.books is books or tuple(site.books) == tuple(books)) and site.operation == operation:

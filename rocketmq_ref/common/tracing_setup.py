@@ -148,19 +148,22 @@ class _FastSpan(Span):
         self.set_attributes({key: value})
 
     def set_attributes(self, attributes: Mapping[str, Any]) -> None:
-        d = self._attributes._dict  # type: ignore[union-attr]
-        if not _plain(attributes) or len(d) + len(attributes) > self._attributes.maxlen:  # type: ignore[union-attr,operator]
-            self._static = None
-            super().set_attributes(attributes)
-            return
         with self._lock:
             if self._end_time is not None:
                 log.warning("Setting attribute on ended span.")
                 return
+            bounded = self._attributes
+            d = bounded._dict  # type: ignore[union-attr]
             static = self._static
-            if static is not None and not static.keys().isdisjoint(attributes):
-                self._static = None
-            d.update(attributes)
+            for k, v in attributes.items():
+                if static is not None and k in static:
+                    self._static = static = None  # a fixed attribute changes: encode it anew
+                if type(v) in _PLAIN and type(k) is str and k and (
+                        k in d or len(d) < bounded.maxlen):  # type: ignore[union-attr,operator]
+                    d[k] = v
+                else:  # the SDK's own checks (and, when full, the oldest attribute dropped)
+                    self._static = static = None
+                    bounded[k] = v  # type: ignore[index]
 
     def add_event(self, name: str, attributes: Mapping[str, Any] | None = None,
                   timestamp: int | None = None) -> None:
@@ -265,7 +268,9 @@ class _FastTracer(Tracer):
         if not (record_exception and set_status_on_exception):
             s._record_exception = record_exception
             s._set_status_on_exception = set_status_on_exception
-        self.span_processor.on_start(s, parent_context=context)
+        processor = self.span_processor
+        if processor._starters:
+            processor.on_start(s, parent_context=context)
         return s
 
 

@@ -155,3 +155,16 @@ def test_current_context_is_restored_after_traced_calls_and_errors(spans):
     assert otel_context.get_current() == before
     failed = [s for s in spans.get_finished_spans() if s.status.status_code.name == "ERROR"]
     assert len(failed) == 1 and "ZeroDivisionError" in failed[0].status.description
+
+
+def test_values_the_sdk_must_check_are_kept_as_the_sdk_keeps_them(spans):
+    class Code(int):
+        pass
+
+    with span("X.y", attributes={"k": "v"}) as s:
+        s.set_attributes({"code": Code(7), "n": None, "plain": 1})
+        s.set_attribute("rocketmq_ref.java.method", "changed")
+    (f,) = spans.get_finished_spans()
+    assert f.attributes["code"] == 7 and f.attributes["plain"] == 1 and f.attributes["n"] is None
+    assert f.attributes["rocketmq_ref.java.method"] == "changed"
+    assert json.loads(TracesDataEncoder().encode([f])) == json.loads(json.dumps(encode_traces_data([f])))
