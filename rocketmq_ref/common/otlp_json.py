@@ -147,36 +147,33 @@ class TracesDataEncoder:
         return head
 
     def span(self, s: ReadableSpan) -> str:
-        ctx = s.context
-        name = self._names.get(s.name)
+        # the SDK's own fields, not its properties (each a Python call): this runs once a span
+        ctx = s._context
+        name = self._names.get(s._name)
         if name is None:
-            name = encode_basestring(s.name)
+            name = encode_basestring(s._name)
             if len(self._names) < self._MAX_CACHED:
-                self._names[s.name] = name
-        attrs = getattr(s, "_attributes", None)
-        # an SDK span's BoundedAttributes keeps a plain dict: read that, not the Mapping protocol
-        attrs = getattr(attrs, "_dict", None) if attrs is not None else s.attributes
-        out = (f'{{"traceId":"{ctx.trace_id:032x}","spanId":"{ctx.span_id:016x}","name":{name},'
-               f'"kind":{_KIND_BY_ID.get(id(s.kind), 1)},"startTimeUnixNano":"{s.start_time or 0}",'
-               f'"endTimeUnixNano":"{s.end_time or 0}","attributes":['
-               f'{self.attributes(attrs, getattr(s, "_static", None))}]')
-        if s.parent is not None:
-            out += f',"parentSpanId":"{s.parent.span_id:016x}"'
-        events = s.events
-        if events:
-            out += ',"events":[' + ",".join(
-                f'{{"timeUnixNano":"{e.timestamp}","name":{encode_basestring(e.name)},'
-                f'"attributes":[{self.attributes(e.attributes, None)}]}}' for e in events) + "]"
-        links = s.links
-        if links:
+                self._names[s._name] = name
+        out = (f'{{"traceId":"{ctx[0]:032x}","spanId":"{ctx[1]:016x}","name":{name},'
+               f'"kind":{_KIND_BY_ID.get(id(s._kind), 1)},"startTimeUnixNano":"{s._start_time or 0}",'
+               f'"endTimeUnixNano":"{s._end_time or 0}","attributes":['
+               f'{self.attributes(_items_of(s._attributes), getattr(s, "_static", None))}]')
+        if s._parent is not None:
+            out += f',"parentSpanId":"{s._parent[1]:016x}"'
+        if s._events:
+            out += ',"events":[' + ",".join([
+                f'{{"timeUnixNano":"{e._timestamp}","name":{encode_basestring(e._name)},'
+                f'"attributes":[{self.attributes(_items_of(e._attributes), None)}]}}'
+                for e in s._events]) + "]"
+        if s._links:
             out += ',"links":' + _dumps([{"traceId": format(link.context.trace_id, "032x"),
                                           "spanId": format(link.context.span_id, "016x"),
                                           "attributes": key_values(link.attributes)}
-                                         for link in links])
-        status = s.status
-        code = _STATUS_BY_ID.get(id(status.status_code), 0)
-        if status.description:
-            return out + f',"status":{{"code":{code},"message":{encode_basestring(status.description)}}}}}'
+                                         for link in s._links])
+        status = s._status
+        code = _STATUS_BY_ID.get(id(status._status_code), 0)
+        if status._description:
+            return out + f',"status":{{"code":{code},"message":{encode_basestring(status._description)}}}}}'
         return out + f',"status":{{"code":{code}}}}}'
 
     def attributes(self, attrs: Mapping[str, Any] | None, static: Mapping[str, Any] | None) -> str:
@@ -208,6 +205,13 @@ class TracesDataEncoder:
         if t is bool:
             return head + ('{"boolValue":true}}' if value else '{"boolValue":false}}')
         return head + _dumps(any_value(value)) + "}"
+
+
+def _items_of(attrs: Any) -> Mapping[str, Any] | None:
+    """The plain dict inside the SDK's ``BoundedAttributes`` (iterating that is a C loop; the
+    Mapping protocol around it is a Python call per key)."""
+    d = getattr(attrs, "_dict", None)
+    return d if type(d) is dict else attrs
 
 
 def _dumps(value: Any) -> str:
