@@ -190,3 +190,39 @@ def test_consumer_shut_down_after_its_producer_persists_offsets_without_errors(c
     checker.start()
     offsets = [checker.fetch_consume_offset(MessageQueue(topic, "broker-a", q), True) for q in (0, 1)]
     assert sum(offsets) == 4
+
+
+def test_java_shaped_send_reply_message_is_pushed_to_the_heartbeating_requester(cluster):
+    """Wire level, as a Java client with ``sendSmartMsg=false`` does it: SEND_REPLY_MESSAGE (324)
+    with the long-named header; the requester's own connection gets PUSH_REPLY_MESSAGE_TO_CLIENT
+    (326) with Java's ReplyMessageRequestHeader fields, and the sender the stored reply's ids."""
+    import json
+
+    from tests.support.wire import WireConnection
+
+    addr = cluster.brokers[0].addr
+    client_id = "127.0.0.1@wire-requester"
+    props = {mc.PROPERTY_CORRELATION_ID: "wire-cid", mc.PROPERTY_MESSAGE_REPLY_TO_CLIENT: client_id,
+             mc.PROPERTY_MESSAGE_TYPE: "reply", mc.PROPERTY_MESSAGE_TTL: "3000"}
+    with WireConnection(addr) as requester, WireConnection(addr) as replier:
+        heartbeat = {"clientID": client_id, "consumerDataSet": [],
+                     "producerDataSet": [{"groupName": "wire_requester_pg"}]}
+        header, _ = requester.request(34, body=json.dumps(heartbeat).encode())  # HEART_BEAT
+        assert header["code"] == 0
+        opaque = replier.send(324, {
+            "producerGroup": "wire_replier_pg", "topic": "DefaultCluster_REPLY_TOPIC",
+            "defaultTopic": "TBW102", "defaultTopicQueueNums": 4, "queueId": 0, "sysFlag": 0,
+            "bornTimestamp": 1700000000000, "flag": 0, "reconsumeTimes": 0, "unitMode": "false",
+            "properties": "".join(f"{k}\x01{v}\x02" for k, v in props.items())}, body=b"the answer")
+        push, body = requester.next_server_request()
+        assert push["code"] == 326 and body == b"the answer"
+        ext = push["extFields"]
+        assert {"producerGroup", "topic", "defaultTopic", "defaultTopicQueueNums", "queueId", "sysFlag",
+                "bornTimestamp", "flag", "properties", "bornHost", "storeHost",
+                "storeTimestamp"} <= set(ext)
+        assert ext["topic"] == "DefaultCluster_REPLY_TOPIC" and ext["storeHost"] == addr
+        assert "wire-cid" in ext["properties"] and mc.PROPERTY_PUSH_REPLY_TIME in ext["properties"]
+        requester.answer(push)
+        answer, _ = replier.response_to(opaque)
+    assert answer["code"] == 0
+    assert answer["extFields"]["msgId"] != "0"  # stored too (storeReplyMessageEnable)
