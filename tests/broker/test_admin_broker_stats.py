@@ -249,3 +249,14 @@ def test_query_consume_queue_shows_the_ext_unit_its_bit_map_and_the_filter_verdi
     assert second.msg == f"Cq extend not exist!addr: {decorate(64)}" and second.extend_data_json is None
     assert (third.physic_offset, third.physic_size, third.tags_code, third.msg) == (210, 70, 12345, None)
     assert body.filter_data == "null" and released == [True]
+
+
+def test_send_back_counts_in_sndbck_put_nums_under_the_original_topic_and_group(node, traffic):
+    _, broker = node
+    with wire.WireConnection(traffic) as c:
+        msg = wire.decode_messages(wire.pull_found(c, GROUP, TOPIC, 0, 0)[1])[0]
+        h, _ = c.request(wire.CONSUMER_SEND_MSG_BACK, {"offset": msg["phys_offset"], "group": GROUP,
+                                                       "delayLevel": 0, "originTopic": TOPIC})
+        assert h["code"] == 0, h
+    item = broker.broker_stats_manager.get_stats_item("SNDBCK_PUT_NUMS", f"{TOPIC}@{GROUP}")
+    assert item is not None and item.value == 1
