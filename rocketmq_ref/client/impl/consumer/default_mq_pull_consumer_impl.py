@@ -52,6 +52,8 @@ class DefaultMQPullConsumerImpl(MQConsumerInner):
         self.rebalance_impl.do_rebalance(False)
 
     def persist_consumer_offset(self) -> None:
+        if self.service_state is ServiceState.SHUTDOWN_ALREADY:
+            return  # the timer raced ``shutdown``, which persists them itself (Java flips the state last)
         try:
             self.make_sure_state_ok()
             mqs = set(self.rebalance_impl.process_queue_table) | self.extra_persist_queues()
