@@ -130,7 +130,8 @@ def _value_to_net(value: Any) -> str:
 _SAFE_DIGITS = {"int": 9, "long": 18}
 
 
-def _compile(cls: type, fields: tuple[HeaderField, ...], defaults: tuple[Any, ...]
+def _compile(cls: type, fields: tuple[HeaderField, ...], defaults: tuple[Any, ...],
+             name: str | None = None
              ) -> tuple[Callable[[Mapping[str, str]], Any], Callable[[Any, MutableMapping[str, str]], None]]:
     """Straight-line decode and encode functions for one header class, generated once.
 
@@ -139,7 +140,8 @@ def _compile(cls: type, fields: tuple[HeaderField, ...], defaults: tuple[Any, ..
     store per field.  Anything off the fast path (a non-string value, a sign, too many digits, a
     bad value) goes to ``_parse``, which owns every rule and error message.
     """
-    ns: dict[str, Any] = {"_new": cls.__new__, "_cls": cls, "_parse": _parse, "_F": fields,
+    ns: dict[str, Any] = {"_new": cls.__new__, "_cls": cls, "_name": name or cls.__name__,
+                          "_parse": _parse, "_F": fields,
                           "_D": defaults, "_java": _to_java_string, "_net": _value_to_net,
                           "_Err": RemotingCommandException}
     dec = ["def decode(ext):", "    obj = _new(_cls)", "    get = ext.get"]
@@ -149,10 +151,10 @@ def _compile(cls: type, fields: tuple[HeaderField, ...], defaults: tuple[Any, ..
         dec.append(f"    t = get({key})")
         dec.append("    if t is None:")
         if f.required:
-            dec.append(f"        raise _Err(_cls.__name__ + ': the custom field <' + {key} + '> is null')")
+            dec.append(f"        raise _Err(_name + ': the custom field <' + {key} + '> is null')")
         else:
             dec.append(f"        obj.{attr} = _D[{i}]")
-        slow = f"_parse(_F[{i}], t if type(t) is str else _java(t), _cls.__name__)"
+        slow = f"_parse(_F[{i}], t if type(t) is str else _java(t), _name)"
         enc += [f"    v = self.{attr}", "    if v is not None:"]
         if f.kind == "str":
             dec += ["    else:", f"        obj.{attr} = t if type(t) is str else _java(t)"]
@@ -174,6 +176,27 @@ def _compile(cls: type, fields: tuple[HeaderField, ...], defaults: tuple[Any, ..
     code = "\n".join(dec) + "\n\n" + "\n".join(enc) + "\n"
     exec(compile(code, f"<{cls.__qualname__} codec>", "exec"), ns)  # noqa: S102 -- our own text
     return ns["decode"], ns["encode_to"]
+
+
+def converting_decoder(source: type["CommandCustomHeader"], target: type[T],
+                       attrs: Mapping[str, str | None]) -> Callable[[Mapping[str, str]], T]:
+    """A decoder that reads ``source``'s wire keys (with its kinds, required marks, defaults and
+    error messages) straight into a new ``target``: ``attrs`` maps every ``source`` field to the
+    ``target`` field it fills, or to None for one the conversion drops (its key is not read), and
+    every ``target`` field must be filled once.  For a header the broker converts as soon as it
+    has decoded it (``SendMessageRequestHeaderV2`` -> ``SendMessageRequestHeader``)."""
+    codec = source._codec()
+    filled = [a for a in attrs.values() if a is not None]
+    if {f.attr for f in codec.fields} != set(attrs) or len(filled) != len(set(filled)) or \
+            set(filled) != {f.attr for f in target.header_fields()}:
+        raise TypeError(f"{source.__name__} -> {target.__name__}: the field map must cover both")
+    if getattr(source, "check_fields") is not CommandCustomHeader.check_fields or \
+            getattr(target, "check_fields") is not CommandCustomHeader.check_fields:
+        raise TypeError("a converting decoder cannot run check_fields")
+    kept = [(f._replace(attr=attrs[f.attr]), d) for f, d in zip(codec.fields, codec.defaults)
+            if attrs[f.attr] is not None]
+    return _compile(target, tuple(f for f, _ in kept), tuple(d for _, d in kept),
+                    source.__name__)[0]
 
 
 class CommandCustomHeader:

@@ -111,6 +111,17 @@ def host_bytes(host: tuple[str, int]) -> bytes:
 _COMPLETED_CONDITION = threading.Condition()
 
 
+class _CompletedFuture(concurrent.futures.Future):
+    """A Future born finished: ``done`` and ``result`` answer without taking its Condition (the
+    send path asks both once per message); everything else is the plain Future's."""
+
+    def done(self) -> bool:
+        return True
+
+    def result(self, timeout: float | None = None) -> Any:
+        return self._result  # type: ignore[attr-defined]
+
+
 def completed_future(result: PutMessageResult) -> concurrent.futures.Future[PutMessageResult]:
     """A Future born finished with ``result`` (Java ``CompletableFuture.completedFuture``).
 
@@ -118,8 +129,7 @@ def completed_future(result: PutMessageResult) -> concurrent.futures.Future[PutM
     twice; a finished future is only ever read, so these share one Condition.  ``result``,
     ``done``, ``add_done_callback`` and ``asyncio.wrap_future`` behave as on any finished future.
     """
-    f: concurrent.futures.Future[PutMessageResult] = concurrent.futures.Future.__new__(
-        concurrent.futures.Future)
+    f: concurrent.futures.Future[PutMessageResult] = _CompletedFuture.__new__(_CompletedFuture)
     f._condition = _COMPLETED_CONDITION  # type: ignore[attr-defined]
     f._state = _futures_base.FINISHED  # type: ignore[attr-defined]
     f._result = result  # type: ignore[attr-defined]
@@ -325,7 +335,9 @@ class DefaultAppendMessageCallback:
         enc = msg.encoded_buff
         msg_len = len(enc)
         # the offset message id is built only when asked for (4.9.x supplier)
-        msg_id_supplier = functools.partial(create_message_id, msg.store_host, wrote_offset)
+        store = msg.store_host
+        msg_id_supplier = functools.partial(create_message_id,
+                                            _host_cache.get(store) or host_bytes(store), wrote_offset)
         if msg_len + END_FILE_MIN_BLANK_LENGTH > max_blank:
             # END_OF_FILE: 8 bytes written, the rest of the file counted as written (B4.5.1)
             _BLANK.pack_into(buf, position, max_blank, BLANK_MAGIC_CODE)

@@ -3,11 +3,12 @@ with one-letter wire keys ``a``..``n`` that Java clients use by default, and its
 (Java ``common/protocol/header/SendMessageRequestHeaderV2``; book B3.4.4)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rocketmq_ref.common.protocol.header.rpc_request_header import RpcRequestHeader
 from rocketmq_ref.common.protocol.header.send_message_request_header import SendMessageRequestHeader
-from rocketmq_ref.remoting.command_custom_header import Long, cf_not_null, cf_nullable
+from rocketmq_ref.remoting.command_custom_header import Long, cf_not_null, cf_nullable, converting_decoder
 
 
 @dataclass(slots=True)
@@ -46,3 +47,19 @@ class SendMessageRequestHeaderV2(RpcRequestHeader):
             e=v1.queue_id, f=v1.sys_flag, g=v1.born_timestamp, h=v1.flag, i=v1.properties,
             j=v1.reconsume_times, k=v1.unit_mode, l=v1.max_reconsume_times, m=v1.batch,
             n=v1.bname)
+
+    @staticmethod
+    def decode_as_v1(ext: Mapping[str, str] | None) -> SendMessageRequestHeader:
+        """``decode`` then ``create_send_message_request_header_v1`` in one step, with the same
+        rules and error messages and no V2 object in between (the broker's send path)."""
+        if ext is None:
+            return SendMessageRequestHeader()
+        return _decode_as_v1(ext)
+
+
+#: V1 takes its bname from ``n`` (brokerName); V2's own ``bname`` key is dropped, as in Java
+_decode_as_v1 = converting_decoder(SendMessageRequestHeaderV2, SendMessageRequestHeader, {
+    "bname": None, "a": "producer_group", "b": "topic", "c": "default_topic",
+    "d": "default_topic_queue_nums", "e": "queue_id", "f": "sys_flag", "g": "born_timestamp",
+    "h": "flag", "i": "properties", "j": "reconsume_times", "k": "unit_mode",
+    "l": "max_reconsume_times", "m": "batch", "n": "bname"})
