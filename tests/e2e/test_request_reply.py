@@ -197,37 +197,52 @@ def test_consumer_shut_down_after_its_producer_persists_offsets_without_errors(c
     assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-def test_java_shaped_send_reply_message_is_pushed_to_the_heartbeating_requester(cluster):
-    """Wire level, as a Java client with ``sendSmartMsg=false`` does it: SEND_REPLY_MESSAGE (324)
-    with the long-named header; the requester's own connection gets PUSH_REPLY_MESSAGE_TO_CLIENT
-    (326) with Java's ReplyMessageRequestHeader fields, and the sender the stored reply's ids."""
+V1_KEYS = {"producerGroup": "producerGroup", "topic": "topic", "defaultTopic": "defaultTopic",
+           "defaultTopicQueueNums": "defaultTopicQueueNums", "queueId": "queueId", "sysFlag": "sysFlag",
+           "bornTimestamp": "bornTimestamp", "flag": "flag", "properties": "properties",
+           "reconsumeTimes": "reconsumeTimes", "unitMode": "unitMode"}
+V2_KEYS = dict(zip(V1_KEYS, "abcdefghijk"))  # SendMessageRequestHeaderV2's one-letter names
+
+
+@pytest.mark.parametrize("code, keys, store", [(324, V1_KEYS, True), (325, V2_KEYS, False)],
+                         ids=["SEND_REPLY_MESSAGE-stored", "SEND_REPLY_MESSAGE_V2-not-stored"])
+def test_java_shaped_reply_is_pushed_to_the_heartbeating_requester(cluster, code, keys, store):
+    """Wire level, as a Java client sends it (324 with the long-named header when ``sendSmartMsg``
+    is off, 325 with the one-letter one by default): the requester's own connection gets
+    PUSH_REPLY_MESSAGE_TO_CLIENT (326) with Java's ReplyMessageRequestHeader fields; the sender gets
+    the stored reply's ids, or msgId "0" with ``storeReplyMessageEnable=false``."""
     import json
 
     from tests.support.wire import WireConnection
 
     addr = cluster.brokers[0].addr
-    client_id = "127.0.0.1@wire-requester"
+    client_id = f"127.0.0.1@wire-requester-{code}"
     props = {mc.PROPERTY_CORRELATION_ID: "wire-cid", mc.PROPERTY_MESSAGE_REPLY_TO_CLIENT: client_id,
              mc.PROPERTY_MESSAGE_TYPE: "reply", mc.PROPERTY_MESSAGE_TTL: "3000"}
+    header = {"producerGroup": "wire_replier_pg", "topic": "DefaultCluster_REPLY_TOPIC",
+              "defaultTopic": "TBW102", "defaultTopicQueueNums": 4, "queueId": 0, "sysFlag": 0,
+              "bornTimestamp": 1700000000000, "flag": 0, "reconsumeTimes": 0, "unitMode": "false",
+              "properties": "".join(f"{k}\x01{v}\x02" for k, v in props.items())}
     with WireConnection(addr) as requester, WireConnection(addr) as replier:
-        heartbeat = {"clientID": client_id, "consumerDataSet": [],
-                     "producerDataSet": [{"groupName": "wire_requester_pg"}]}
-        header, _ = requester.request(34, body=json.dumps(heartbeat).encode())  # HEART_BEAT
-        assert header["code"] == 0
-        opaque = replier.send(324, {
-            "producerGroup": "wire_replier_pg", "topic": "DefaultCluster_REPLY_TOPIC",
-            "defaultTopic": "TBW102", "defaultTopicQueueNums": 4, "queueId": 0, "sysFlag": 0,
-            "bornTimestamp": 1700000000000, "flag": 0, "reconsumeTimes": 0, "unitMode": "false",
-            "properties": "".join(f"{k}\x01{v}\x02" for k, v in props.items())}, body=b"the answer")
-        push, body = requester.next_server_request()
-        assert push["code"] == 326 and body == b"the answer"
-        ext = push["extFields"]
-        assert {"producerGroup", "topic", "defaultTopic", "defaultTopicQueueNums", "queueId", "sysFlag",
-                "bornTimestamp", "flag", "properties", "bornHost", "storeHost",
-                "storeTimestamp"} <= set(ext)
-        assert ext["topic"] == "DefaultCluster_REPLY_TOPIC" and ext["storeHost"] == addr
-        assert "wire-cid" in ext["properties"] and mc.PROPERTY_PUSH_REPLY_TIME in ext["properties"]
-        requester.answer(push)
-        answer, _ = replier.response_to(opaque)
+        if not store:  # UPDATE_BROKER_CONFIG, as mqadmin updateBrokerConfig does
+            assert replier.request(25, body=b"storeReplyMessageEnable=false")[0]["code"] == 0
+        try:
+            heartbeat = {"clientID": client_id, "consumerDataSet": [],
+                         "producerDataSet": [{"groupName": "wire_requester_pg"}]}
+            assert requester.request(34, body=json.dumps(heartbeat).encode())[0]["code"] == 0
+            opaque = replier.send(code, {keys[k]: v for k, v in header.items()}, body=b"the answer")
+            push, body = requester.next_server_request()
+            assert push["code"] == 326 and body == b"the answer"
+            ext = push["extFields"]
+            assert {"producerGroup", "topic", "defaultTopic", "defaultTopicQueueNums", "queueId",
+                    "sysFlag", "bornTimestamp", "flag", "properties", "bornHost", "storeHost",
+                    "storeTimestamp"} <= set(ext)
+            assert ext["topic"] == "DefaultCluster_REPLY_TOPIC" and ext["storeHost"] == addr
+            assert "wire-cid" in ext["properties"] and mc.PROPERTY_PUSH_REPLY_TIME in ext["properties"]
+            requester.answer(push)
+            answer, _ = replier.response_to(opaque)
+        finally:
+            if not store:
+                replier.request(25, body=b"storeReplyMessageEnable=true")
     assert answer["code"] == 0
-    assert answer["extFields"]["msgId"] != "0"  # stored too (storeReplyMessageEnable)
+    assert (answer["extFields"]["msgId"] != "0") is store
