@@ -273,3 +273,13 @@ def test_asyncio_request_awaits_the_pushed_reply(cluster):
             await producer.shutdown()
 
     assert asyncio.run(main()) == b"a"
+
+
+def test_a_malformed_pushed_reply_is_answered_with_system_error(producer):
+    request = RemotingCommand.create_request_command(RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT)
+    request.ext_fields = {"topic": "DefaultCluster_REPLY_TOPIC", "queueId": "not-a-number"}
+    request = RemotingCommand.decode(request.encode()[4:])
+    factory = producer.default_mq_producer_impl.mq_client_factory
+    response = factory.client_remoting_processor.process_request(None, request)
+    assert response.code == ResponseCode.SYSTEM_ERROR
+    assert response.remark == "process reply message fail"
