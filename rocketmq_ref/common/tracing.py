@@ -89,6 +89,14 @@ class CheckedAttributes(dict):  # type: ignore[type-arg]
 
 
 _PLAIN = frozenset((str, bool, int, float))
+_STR = frozenset((str,))
+
+
+def plain_attributes(attributes: Mapping[str, Any]) -> bool:
+    """True when the SDK would keep every attribute as it is: non-empty ``str`` keys, ``str``,
+    ``bool``, ``int`` or ``float`` values (checked by C loops, not a Python one per attribute)."""
+    return (_PLAIN.issuperset(map(type, attributes.values())) and _STR.issuperset(map(type, attributes))
+            and "" not in attributes)
 
 
 def _checked_static(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -107,15 +115,12 @@ def _checked_static(attrs: dict[str, Any]) -> dict[str, Any]:
 def _with_dynamic(static: dict[str, Any], dynamic: Mapping[str, Any]) -> dict[str, Any]:
     """A site's fixed attributes followed by one span's own (their keys must not repeat a fixed
     one, or the result is a plain dict the SDK checks as usual)."""
-    if type(static) is CheckedAttributes:
-        for k, v in dynamic.items():
-            if type(v) not in _PLAIN or type(k) is not str or not k or k in static:
-                break
-        else:
-            merged = CheckedAttributes(static)
-            merged.update(dynamic)
-            merged.static = static
-            return merged
+    if (type(static) is CheckedAttributes and plain_attributes(dynamic)
+            and static.keys().isdisjoint(dynamic)):
+        merged = CheckedAttributes(static)
+        merged.update(dynamic)
+        merged.static = static
+        return merged
     merged_plain = dict(static)
     merged_plain.update(dynamic)
     return merged_plain

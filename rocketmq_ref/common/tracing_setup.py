@@ -40,7 +40,7 @@ from opentelemetry.trace.status import Status, StatusCode
 
 from rocketmq_ref.common.otlp_json import JsonLinesSpanExporter
 from rocketmq_ref.common.tracing import (_PLAIN, ATTR_BOOK, ATTR_CODE_FILE, ATTR_CODE_LINE,
-                                         CheckedAttributes)
+                                         CheckedAttributes, plain_attributes)
 
 log = logging.getLogger("rocketmq_ref.common")
 
@@ -106,25 +106,20 @@ class _Attributes(BoundedAttributes):
     _immutable = False
 
 
-def _bounded(values: dict[str, Any], maxlen: int | None, immutable: bool) -> BoundedAttributes:
-    """A ``BoundedAttributes`` holding ``values`` (already checked, within ``maxlen``) as they are."""
+class _FrozenAttributes(_Attributes):
+    """An event's attributes: immutable from the start (they never take the lock but to copy)."""
+
+    _immutable = True
+    _lock = _SHARED_LOCK
+
+
+def _bounded(values: dict[str, Any], maxlen: int | None) -> BoundedAttributes:
+    """A span's ``BoundedAttributes`` holding ``values`` (already checked, within ``maxlen``)."""
     bounded = _Attributes.__new__(_Attributes)
     bounded._dict = values
     bounded.maxlen = maxlen
-    if immutable:
-        bounded._immutable = True
-        bounded._lock = _SHARED_LOCK
-    else:
-        bounded._lock = threading.Lock()
+    bounded._lock = threading.Lock()
     return bounded
-
-
-def _plain(attributes: Mapping[str, Any]) -> bool:
-    """True when the SDK would keep every attribute as it is (no cleaning to do)."""
-    for k, v in attributes.items():
-        if type(v) not in _PLAIN or type(k) is not str or not k:
-            return False
-    return True
 
 
 class _FastSpan(Span):
@@ -155,6 +150,11 @@ class _FastSpan(Span):
             bounded = self._attributes
             d = bounded._dict  # type: ignore[union-attr]
             static = self._static
+            if plain_attributes(attributes) and len(d) + len(attributes) <= bounded.maxlen:  # type: ignore[union-attr,operator]
+                if static is not None and not static.keys().isdisjoint(attributes):
+                    self._static = None  # a fixed attribute changes: encode it anew
+                d.update(attributes)
+                return
             for k, v in attributes.items():
                 if static is not None and k in static:
                     self._static = static = None  # a fixed attribute changes: encode it anew
@@ -168,11 +168,18 @@ class _FastSpan(Span):
     def add_event(self, name: str, attributes: Mapping[str, Any] | None = None,
                   timestamp: int | None = None) -> None:
         limits = self._limits
-        if attributes and (len(attributes) > limits.max_event_attributes or not _plain(attributes)):
+        if attributes and (len(attributes) > limits.max_event_attributes
+                           or not plain_attributes(attributes)):
             super().add_event(name, attributes, timestamp)
             return
-        self._add_event(Event(name, _bounded(dict(attributes) if attributes else {},
-                                             limits.max_event_attributes, True), timestamp))
+        frozen = _FrozenAttributes.__new__(_FrozenAttributes)
+        frozen._dict = dict(attributes) if attributes else {}
+        frozen.maxlen = limits.max_event_attributes
+        event = Event.__new__(Event)  # what Event(name, frozen, timestamp) sets, directly
+        event._name = name
+        event._timestamp = timestamp if timestamp is not None else time_ns()
+        event._attributes = frozen
+        self._add_event(event)
 
     def _add_event(self, event: Any) -> None:
         with self._lock:
@@ -195,7 +202,8 @@ class _FastSpan(Span):
             self._end_time = end_time if end_time is not None else time_ns()
             self._attributes._immutable = True  # type: ignore[union-attr]
         processor = self._span_processor
-        processor._on_ending(self)
+        if processor._enders:
+            processor._on_ending(self)
         processor.on_end(self)
 
 
@@ -232,14 +240,14 @@ class _FastTracer(Tracer):
             return super().start_span(name, context, kind, attributes, links, start_time,
                                       record_exception, set_status_on_exception)
         parent = trace.get_current_span(context).get_span_context()
-        if parent.is_valid:
-            flags = parent.trace_flags
+        if parent[5]:  # SpanContext is a tuple: (trace_id, span_id, remote, flags, state, valid)
+            flags = parent[3]
             if not flags & TraceFlags.SAMPLED:  # the parent-based sampler drops it
                 return super().start_span(name, context, kind, attributes, links, start_time,
                                           record_exception, set_status_on_exception)
-            trace_id = parent.trace_id
+            trace_id = parent[0]
             flags = _SAMPLED_RANDOM if flags & TraceFlags.RANDOM_TRACE_ID else _SAMPLED
-            state = parent.trace_state
+            state = parent[4]
         else:
             parent = None
             ids = self.id_generator
@@ -248,13 +256,12 @@ class _FastTracer(Tracer):
             state = DEFAULT_TRACE_STATE
         limits = self._span_limits
         if type(attributes) is CheckedAttributes and len(attributes) <= limits.max_span_attributes:
-            bounded = _bounded(attributes.copy(), limits.max_span_attributes, False)
+            bounded = _bounded(attributes.copy(), limits.max_span_attributes)
             static = attributes.static
         else:
             bounded = BoundedAttributes(limits.max_span_attributes, attributes, immutable=False)
             static = None
-        cls = self._span_class
-        s = cls.__new__(cls)
+        s = object.__new__(self._span_class)  # Span.__new__ only refuses the abstract Span
         s._name = name
         s._context = tuple.__new__(SpanContext, (trace_id, self.id_generator.generate_span_id(),
                                                  False, flags, state, True))
