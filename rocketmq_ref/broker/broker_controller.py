@@ -157,6 +157,7 @@ class BrokerController:
         self.heartbeat_executor: BrokerFixedThreadPoolExecutor = None  # type: ignore[assignment]
         self.consumer_manage_executor: BrokerFixedThreadPoolExecutor = None  # type: ignore[assignment]
         self.end_transaction_executor: BrokerFixedThreadPoolExecutor = None  # type: ignore[assignment]
+        self.reply_message_executor: BrokerFixedThreadPoolExecutor = None  # type: ignore[assignment]
         self.transactional_message_service: TransactionalMessageServiceImpl | None = None
         self.transactional_message_check_listener: DefaultTransactionalMessageCheckListener | None = None
         self.transactional_message_check_service: TransactionalMessageCheckService | None = None
@@ -240,6 +241,9 @@ class BrokerController:
             "ConsumerManageThread_")
         self.end_transaction_executor = BrokerFixedThreadPoolExecutor(
             c.end_transaction_thread_pool_nums, c.end_transaction_pool_queue_capacity, "EndTransactionThread_")
+        self.reply_message_executor = BrokerFixedThreadPoolExecutor(
+            c.process_reply_message_thread_pool_nums, c.reply_thread_pool_queue_capacity,
+            "ProcessReplyMessageThread_")
 
     def initial_transaction(self) -> None:
         """Java ``initialTransaction`` (B8): the half/op-queue service, its check-back listener and the
@@ -272,7 +276,8 @@ class BrokerController:
             (rc.UPDATE_CONSUMER_OFFSET, consumer, self.consumer_manage_executor),
             (rc.QUERY_CONSUMER_OFFSET, consumer, self.consumer_manage_executor),
             (rc.END_TRANSACTION, EndTransactionProcessor(self), self.end_transaction_executor),
-            (rc.SEND_REPLY_MESSAGE, reply, None), (rc.SEND_REPLY_MESSAGE_V2, reply, None),  # public executor
+            (rc.SEND_REPLY_MESSAGE, reply, self.reply_message_executor),
+            (rc.SEND_REPLY_MESSAGE_V2, reply, self.reply_message_executor),
         ]
         for server in (self.remoting_server, self.fast_remoting_server):
             if server is None:
@@ -383,7 +388,8 @@ class BrokerController:
                         log.exception("remoting server shutdown failed")
             for executor in (self.send_message_executor, self.pull_message_executor, self.query_message_executor,
                              self.admin_broker_executor, self.client_manage_executor, self.heartbeat_executor,
-                             self.consumer_manage_executor, self.end_transaction_executor):
+                             self.consumer_manage_executor, self.end_transaction_executor,
+                             self.reply_message_executor):
                 if executor is not None:
                     executor.shutdown(wait=True, cancel_futures=True)
             self.consumer_offset_manager.persist()
