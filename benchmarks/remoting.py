@@ -8,6 +8,11 @@ Prints, for a 1 KiB body over one connection on 127.0.0.1:
     (one request at a time) and pipelined (``--window`` requests in flight), in the same run as a
     bare asyncio echo server and client with the same length-prefixed framing (the Python ceiling),
     and the ratio;
+  * like with like: three servers driven by one and the same client (our codec on a bare asyncio
+    protocol) and sending the same answer bytes -- a bare loop answering a prebuilt response frame,
+    the bare loop with our codec, and ours -- so that only the server differs.  (The rows above
+    compare whole stacks: the bare echo's client sends a prebuilt frame and decodes nothing, and
+    the echo answers with the request's own bytes.)
   * what ``asyncio.BufferedProtocol`` buys over ``Protocol.data_received`` on the server side.
 Servers run in a child process (the client keeps its own core); they are stopped by their pid.
 No tracing SDK is installed here, as in production without an exporter.
@@ -139,6 +144,36 @@ class BareEcho(asyncio.BufferedProtocol):
             self.transport.write(b"".join(out))
 
 
+class BareAnswer(BareEcho):
+    """The bare loop answering each request with the same prebuilt response frame our servers send
+    (code 0, response flag, the 1 KiB body; opaque 0): what the client reads is then the same bytes
+    whichever server answers, so client-side costs are alike (the client matches answers in
+    order, not by opaque)."""
+
+    def buffer_updated(self, nbytes):
+        self.end += nbytes
+        buf, start, end = self.buf, self.start, self.end
+        n = 0
+        while end - start >= 4:
+            (length,) = struct.unpack_from(">i", buf, start)
+            if end - start < 4 + length:
+                break
+            start += 4 + length
+            n += 1
+        self.start = start
+        if n:
+            self.transport.write(_ANSWER * n)
+
+
+def _answer_frame() -> bytes:
+    resp = RemotingCommand.create_response_command(0, None)
+    resp.body = BODY
+    return resp.encode()
+
+
+_ANSWER = _answer_frame()
+
+
 class CodecEcho(BareEcho):
     """The same loop with our codec: every request decoded, every response built and encoded --
     the ceiling for a server that speaks the protocol, without the remoting machinery."""
@@ -181,9 +216,9 @@ def serve(kind: str) -> None:
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
-        if kind in ("bare", "codec"):
-            server = await loop.create_server(BareEcho if kind == "bare" else CodecEcho,
-                                              "127.0.0.1", 0)
+        if kind in ("bare", "answer", "codec"):
+            server = await loop.create_server(
+                {"bare": BareEcho, "answer": BareAnswer, "codec": CodecEcho}[kind], "127.0.0.1", 0)
             port = server.sockets[0].getsockname()[1]
         else:
             rs = NettyRemotingServer(NettyServerConfig(listen_port=0, bind_address="127.0.0.1"),
@@ -411,7 +446,7 @@ def main() -> None:
         return
     bench_codec()
     bench_receive_path()
-    children = {kind: ChildServer(kind) for kind in ("bare", "codec", "ours", "plain")}
+    children = {kind: ChildServer(kind) for kind in ("bare", "answer", "codec", "ours", "plain")}
     clients: dict[str, OursClient] = {}
     try:
         clients["ours, async processor"] = OursClient(children["ours"], CODE)
@@ -424,6 +459,10 @@ def main() -> None:
                 rows[("bare", mode)].append(run_bare(children["bare"], window, args.seconds))
                 rows[("codec", mode)].append(run_bare(children["codec"], window, args.seconds,
                                                       codec=True))
+                # like with like: one client (our codec on a bare asyncio protocol) for all three
+                for kind in ("answer", "codec", "ours"):
+                    rows[("same:" + kind, mode)].append(run_bare(children[kind], window,
+                                                                 args.seconds, codec=True))
                 for label, oc in clients.items():
                     rows[(label, mode)].append(oc.run_async(window, args.seconds))
             for label, oc in clients.items():
@@ -451,6 +490,16 @@ def main() -> None:
             # not depend on what else the machine is running, the round trips/s do
             print(f"    {label:34s} {r[0]:8.0f} ({r[0] / bare[0]:4.0%})   "
                   f"cpu {r[1]:6.1f} / {r[2]:6.1f}   cpu ratio {(bare[1] + bare[2]) / (r[1] + r[2]):4.0%}")
+    print("  the same client for every server (our codec on a bare asyncio protocol: encodes each "
+          "request, decodes each answer) and the same answer bytes, so only the server differs:")
+    for mode, title in (("sync", "sync"), ("pipelined", f"pipelined ({args.window} in flight)")):
+        bare = med[("same:answer", mode)]
+        for kind, label in (("answer", "bare asyncio, fixed answer"),
+                            ("codec", "bare asyncio + our codec"),
+                            ("ours", "ours, async processor")):
+            r = med[("same:" + kind, mode)]
+            print(f"    {title:22s} {label:26s} {r[0]:8.0f} ({r[0] / bare[0]:4.0%})   server cpu "
+                  f"{r[2]:6.1f} us ({bare[2] / r[2]:4.0%})")
     print("  invoke_sync from a plain thread (blocking callers)")
     for label in clients:
         r = med[(label, "thread")]

@@ -107,9 +107,17 @@ class RemotingCommand:
                                 ) -> "RemotingCommand":
         """Java ``createResponseCommand``: a response (flag bit 0 set); with ``class_header`` an empty
         instance of that header is attached (``read_custom_header()`` to fill it)."""
-        cmd = cls(int(code), flag=_RESPONSE_BIT, remark=remark, opaque=0)
-        if class_header is not None:
-            cmd.custom_header = class_header()
+        cmd = cls.__new__(cls)  # what __init__ does, without its keyword handling (one per request)
+        cmd.code = code if type(code) is int else int(code)
+        cmd.language = cls.default_language
+        cmd.version = cls.config_version
+        cmd.opaque = 0
+        cmd.flag = _RESPONSE_BIT
+        cmd.remark = remark
+        cmd.ext_fields = None
+        cmd.body = None
+        cmd.serialize_type_current_rpc = cls.serialize_type_config_in_this_server
+        cmd.custom_header = class_header() if class_header is not None else None
         return cmd
 
     @staticmethod
