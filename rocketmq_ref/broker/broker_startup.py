@@ -34,6 +34,7 @@ from rocketmq_ref.remoting.netty.configs import NettyClientConfig, NettyServerCo
 from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
 from rocketmq_ref.store.config.broker_role import BrokerRole
 from rocketmq_ref.store.config.message_store_config import MessageStoreConfig
+from rocketmq_ref.tools.walkthrough_dap import install_stops_from_env
 
 log = logging.getLogger("rocketmq_ref.broker")
 
@@ -138,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_path = configure_logging("broker.log", args.log_dir)
     configure_stats_logging(os.path.dirname(log_path))
     configure_tracing_from_env("broker")
+    install_stops_from_env()  # under `walkthrough debug`: the stops recorded in this process
     stop = install_shutdown_signals(log)
     try:
         for cfg in (controller.broker_config, controller.netty_server_config, controller.netty_client_config,

@@ -26,6 +26,7 @@ from rocketmq_ref.namesrv.kvconfig.kv_config_serialize_wrapper import KVConfigFo
 from rocketmq_ref.namesrv.namesrv_controller import NamesrvController
 from rocketmq_ref.remoting.netty.configs import NettyServerConfig
 from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
+from rocketmq_ref.tools.walkthrough_dap import install_stops_from_env
 
 log = logging.getLogger("rocketmq_ref.namesrv")
 
@@ -91,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     log_path = configure_logging("namesrv.log", args.log_dir)
     configure_tracing_from_env("namesrv")
+    install_stops_from_env()  # under `walkthrough debug`: the stops recorded in this process
     stop = install_shutdown_signals(log)
     try:
         for line in (controller.namesrv_config.print_lines()

@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from rocketmq_ref.common.otlp_json import read_spans
+from rocketmq_ref.tools.walkthrough_dap import (ENV_DEBUG_STOPS, DapError, add_breakpoints,
+                                                encode_stops)
 from rocketmq_ref.tools.walkthrough_model import (ROOT, ResolvedStop, SpanTree, Walkthrough,
                                                   WalkthroughError, discover, find, resolve_stops)
 
 DEFAULT_PORT = 5678
 LAUNCH_JSON = ROOT / ".vscode" / "launch.json"
-# ids for the breakpoints this tool installs; the editor's own start at 0
-_BREAKPOINT_ID_BASE = 1_000_000
 
 
 def record(w: Walkthrough, path: Path | None = None) -> Path:
@@ -54,9 +54,28 @@ def record(w: Walkthrough, path: Path | None = None) -> Path:
     return path
 
 
-def describe_stops(stops: Sequence[ResolvedStop]) -> str:
-    return "\n".join(f"  {i}. {s.file}:{s.line}  {s.span}  locals: {', '.join(s.locals) or '-'}"
-                     for i, s in enumerate(stops, 1))
+def stop_processes(w: Walkthrough, stops: Sequence[ResolvedStop]) -> list[str]:
+    """For each stop, the service of the process its span was recorded in: ``w.service`` for the
+    scenario's own process, else the child it started (``namesrv``, ``broker``, ...)."""
+    ordered = sorted(read_spans(w.trace_file), key=lambda s: int(s.get("startTimeUnixNano", 0)))
+    first: dict[str, str] = {}
+    for s in ordered:
+        first.setdefault(s["name"], s.get("service", "?"))
+    return [first.get(stop.span, w.service) for stop in stops]
+
+
+def in_child(w: Walkthrough, service: str) -> bool:
+    return service not in (w.service, "?")
+
+
+def describe_stops(stops: Sequence[ResolvedStop], services: Sequence[str] = ()) -> str:
+    lines = []
+    for i, s in enumerate(stops, 1):
+        line = f"  {i}. {s.file}:{s.line}  {s.span}  locals: {', '.join(s.locals) or '-'}"
+        if i <= len(services):
+            line += f"  [{services[i - 1]} process]"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def install_breakpoints(stops: Sequence[ResolvedStop]) -> None:
@@ -64,40 +83,55 @@ def install_breakpoints(stops: Sequence[ResolvedStop]) -> None:
 
     An editor that later sends its own breakpoints for one of these files replaces ours in that file.
     """
-    import pydevd  # type: ignore[import-not-found]  # present once debugpy is listening
-    from _pydevd_bundle.pydevd_api import PyDevdAPI  # type: ignore[import-not-found]
-
-    py_db = pydevd.get_global_debugger()
-    if py_db is None:
-        raise WalkthroughError("no debugger in this process")
-    api = PyDevdAPI()
-    for i, stop in enumerate(stops):
-        result = api.add_breakpoint(py_db, stop.abs_path, "python-line", _BREAKPOINT_ID_BASE + i,
-                                    stop.line, None, "None", None, "NONE", None, False)
-        if result.error_code:
-            raise WalkthroughError(f"breakpoint at {stop.file}:{stop.line} refused "
-                                   f"(pydevd error {result.error_code})")
+    try:
+        refused = add_breakpoints([(stop.abs_path, stop.line) for stop in stops])
+    except DapError as e:
+        raise WalkthroughError(str(e)) from None
+    if refused:
+        raise WalkthroughError(f"breakpoints refused: {', '.join(refused)}")
 
 
-def debug_with_debugpy(w: Walkthrough, stops: Sequence[ResolvedStop], port: int) -> None:
+def debug_with_debugpy(w: Walkthrough, stops: Sequence[ResolvedStop], services: Sequence[str],
+                       port: int) -> None:
+    """The stops under debugpy: those of this process installed here, the others handed to the
+    name servers and brokers the scenario starts, which debugpy debugs too (``subProcess``) and
+    which install them at start-up (``walkthrough_dap.install_stops_from_env``)."""
     import debugpy
 
     if not debugpy.is_client_connected():  # started from a terminal: wait for an editor
+        debugpy.configure(subProcess=True)
         debugpy.listen(("127.0.0.1", port))
         print(f"waiting for a debugger on 127.0.0.1:{port} (VS Code: 'walkthrough: attach')",
               flush=True)
         debugpy.wait_for_client()
-    install_breakpoints(stops)
-    w.run_scenario()
+    install_breakpoints([s for s, svc in zip(stops, services) if not in_child(w, svc)])
+    elsewhere = [s for s, svc in zip(stops, services) if in_child(w, svc)]
+    if elsewhere:  # the cluster runner's processes inherit this process's environment
+        os.environ[ENV_DEBUG_STOPS] = encode_stops(elsewhere)
+    try:
+        w.run_scenario()
+    finally:
+        os.environ.pop(ENV_DEBUG_STOPS, None)
 
 
-def debug_with_pdb(w: Walkthrough, stops: Sequence[ResolvedStop]) -> None:
-    """The same stops in a terminal debugger (pdb follows the thread that runs the scenario)."""
+def debug_with_pdb(w: Walkthrough, stops: Sequence[ResolvedStop], services: Sequence[str]) -> None:
+    """The same stops in a terminal debugger (pdb follows the thread that runs the scenario).
+    Stops in the processes the scenario starts cannot share this terminal: they are listed as
+    skipped, with the command that stops there too."""
     debugger = pdb.Pdb()
-    for stop in stops:
+    skipped = []
+    for i, (stop, service) in enumerate(zip(stops, services), 1):
+        if in_child(w, service):
+            skipped.append(f"  {i}. {stop.file}:{stop.line}  {stop.span}  [{service} process]")
+            continue
         error = debugger.set_break(stop.abs_path, stop.line)
         if error:
             raise WalkthroughError(f"pdb refused {stop.file}:{stop.line}: {error}")
+    if skipped:
+        print("skipped under --pdb (they run in the processes the scenario starts, which cannot "
+              "share this terminal):\n" + "\n".join(skipped) + "\nto stop there as well, run "
+              f"`python -m rocketmq_ref.tools.walkthrough debug {w.name}` and attach an editor "
+              "(it follows the child processes)", flush=True)
     debugger.rcLines.append("continue")
     debugger.runcall(w.run_scenario)
 
@@ -114,7 +148,7 @@ def launch_configurations(walkthroughs: Sequence[Walkthrough]) -> dict[str, Any]
             "name": f"walkthrough: {w.name} ({' '.join(w.sections)})",
             "type": "debugpy", "request": "launch",
             "module": "rocketmq_ref.tools.walkthrough", "args": ["debug", w.name],
-            "cwd": "${workspaceFolder}", "justMyCode": False,
+            "cwd": "${workspaceFolder}", "justMyCode": False, "subProcess": True,
             "env": {"PYDEVD_DISABLE_FILE_VALIDATION": "1"},
         })
     return {"version": "0.2.0", "configurations": configs}
@@ -179,11 +213,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{len(spans)} spans -> {os.path.relpath(path)}")
             return 0
         stops = resolve_stops(w)
-        print(f"{w.name}: {w.title}\nstops:\n{describe_stops(stops)}", flush=True)
+        services = stop_processes(w, stops)
+        print(f"{w.name}: {w.title}\nstops:\n{describe_stops(stops, services)}", flush=True)
         if args.pdb:
-            debug_with_pdb(w, stops)
+            debug_with_pdb(w, stops, services)
         else:
-            debug_with_debugpy(w, stops, args.port)
+            debug_with_debugpy(w, stops, services, args.port)
         return 0
     except WalkthroughError as e:
         print(f"walkthrough: {e}", file=sys.stderr)

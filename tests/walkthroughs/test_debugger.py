@@ -1,18 +1,27 @@
 """Debugger step-through: ``walkthrough debug`` stops at the declared stops, in order, with the
-expected local variables -- through the Debug Adapter Protocol (as an editor) and through pdb."""
+expected local variables -- through the Debug Adapter Protocol (as an editor) and through pdb --
+including the stops inside the broker a scenario starts as a child process."""
 from __future__ import annotations
 
+import json
+import logging
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 
+import pytest
 
-from rocketmq_ref.tools.walkthrough_dap import DapClient
-from rocketmq_ref.tools.walkthrough_model import ROOT, find, resolve_stops
+from rocketmq_ref.tools import walkthrough
+from rocketmq_ref.tools.walkthrough_dap import (ENV_DEBUG_STOPS, DapClient, encode_stops,
+                                                install_stops_from_env)
+from rocketmq_ref.tools.walkthrough_model import ROOT, ResolvedStop, find, resolve_stops
 
 WALKTHROUGH = "namesrv_routes"
+# the quickest walkthrough with a stop in a child process: the broker's DefaultMessageStore
+CHILD_WALKTHROUGH = "tag_filter"
 
 
 def free_port() -> int:
@@ -21,11 +30,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_debug(*extra: str, stdin: int | None = None) -> subprocess.Popen[str]:
+def start_debug(*extra: str, stdin: int | None = None,
+                name: str = WALKTHROUGH) -> subprocess.Popen[str]:
     env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
     env.pop("ROCKETMQ_REF_TRACE_FILE", None)
+    env.pop(ENV_DEBUG_STOPS, None)
     return subprocess.Popen([sys.executable, "-m", "rocketmq_ref.tools.walkthrough", "debug",
-                             WALKTHROUGH, *extra], cwd=ROOT, env=env, text=True, stdin=stdin,
+                             name, *extra], cwd=ROOT, env=env, text=True, stdin=stdin,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -79,3 +90,130 @@ def test_pdb_mode_stops_at_the_same_lines():
     seen = [(os.path.relpath(path, ROOT), int(line)) for path, line in hits]
     first_hits = list(dict.fromkeys(seen))
     assert first_hits == [(s.file, s.line) for s in stops], out[-2000:]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every live process below ``pid`` (children started in their own session still name it as
+    parent while it lives)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        kids = [p for p, pp in parents.items() if pp == parent]
+        found += kids
+        frontier += kids
+    return found
+
+
+def _kill_leftovers(pids: list[int]) -> list[str]:
+    """SIGKILL each pid that still runs one of our processes; what was left over."""
+    left = []
+    for pid in pids:
+        command = _cmdline(pid)
+        if "rocketmq_ref" in command or "debugpy" in command:
+            left.append(f"{pid}: {command[:120]}")
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    return left
+
+
+def _recording_matches_code(stop: ResolvedStop) -> bool:
+    """The recorded line still holds the span's ``with span("NAME", ...)`` (a stale recording
+    would put the breakpoint elsewhere and the test would only time out)."""
+    with open(stop.abs_path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    return 0 < stop.line <= len(lines) and f'"{stop.span}"' in lines[stop.line - 1]
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(40)  # every wait below is bounded; this bounds their sum
+def test_editor_follows_the_broker_child_process_and_stops_inside_it_with_its_locals():
+    w = find(CHILD_WALKTHROUGH)
+    stops = resolve_stops(w)
+    services = walkthrough.stop_processes(w, stops)
+    assert services == ["broker"], "the stop was recorded in the broker process"
+    stop = stops[0]
+    assert _recording_matches_code(stop), (
+        f"{stop.file}:{stop.line} no longer holds span {stop.span!r}: re-record with "
+        f"`python -m rocketmq_ref.tools.walkthrough run {CHILD_WALKTHROUGH}`")
+    port = free_port()
+    proc = start_debug("--port", str(port), name=CHILD_WALKTHROUGH)
+    client = None
+    known: list[int] = []
+    try:
+        client = DapClient.connect(port)
+        client.attach(follow_subprocesses=True)  # as VS Code answers debugpyAttach
+        session, event = client.wait_any("stopped", timeout=25)
+        assert session is not client, "stopped in the scenario's own process"
+        assert "rocketmq_ref.broker.broker_startup" in _cmdline(session.pid)
+        thread_id = event["body"]["threadId"]
+        frame = session.top_frame(thread_id)
+        where = (os.path.relpath(frame["source"]["path"], ROOT), frame["line"])
+        assert where == (stop.file, stop.line)
+        local_names = session.local_names(frame["id"])
+        assert set(stop.locals) <= set(local_names), local_names
+        assert local_names["offset"] == "0"  # the first pull of queue 0
+        known = client.subprocess_pids()
+        session.set_breakpoints(stop.abs_path, [])  # the second pull runs on
+        session.resume(thread_id)
+        client.wait_event("terminated", timeout=15)
+        assert not client.follow_errors
+    finally:
+        known = sorted(set(known + (client.subprocess_pids() if client else [])
+                           + _descendants(proc.pid)))
+        if client is not None:
+            client.disconnect()
+        out, err = stop_process(proc)
+        left = _kill_leftovers(known)
+    assert proc.returncode == 0, err
+    assert len(known) >= 2, "a name server and a broker were followed"
+    assert not left, f"processes left running: {left}"
+
+
+@pytest.mark.e2e
+def test_pdb_mode_names_the_stops_of_child_processes_it_skips():
+    proc = start_debug("--pdb", stdin=subprocess.PIPE, name=CHILD_WALKTHROUGH)
+    out, err = proc.communicate("continue\n" * 5, timeout=60)
+    assert proc.returncode == 0, err
+    skipped = out.split("skipped under --pdb", 1)[1]
+    assert "DefaultMessageStore.get_message  [broker process]" in skipped
+    assert f"walkthrough debug {CHILD_WALKTHROUGH}` and attach an editor" in skipped
+
+
+def test_child_process_without_a_debugger_logs_and_skips_the_stops(monkeypatch, caplog):
+    stop = ResolvedStop("DefaultMessageStore.get_message", "rocketmq_ref/store/x.py", 7, "f", ())
+    monkeypatch.setenv(ENV_DEBUG_STOPS, encode_stops([stop]))
+    monkeypatch.delitem(sys.modules, "pydevd", raising=False)
+    with caplog.at_level(logging.WARNING, logger="rocketmq_ref.tools.walkthrough"):
+        assert install_stops_from_env() == 0
+    assert "runs without debugpy" in caplog.text
+    assert json.loads(os.environ[ENV_DEBUG_STOPS])[0]["file"] == stop.abs_path
+    monkeypatch.setenv(ENV_DEBUG_STOPS, "not json")
+    with caplog.at_level(logging.WARNING, logger="rocketmq_ref.tools.walkthrough"):
+        assert install_stops_from_env() == 0
+    assert "not a list of stops" in caplog.text
+    monkeypatch.delenv(ENV_DEBUG_STOPS)
+    assert install_stops_from_env() == 0
+
+
+def test_launch_configurations_follow_child_processes():
+    configs = walkthrough.launch_configurations([find(CHILD_WALKTHROUGH)])["configurations"]
+    launch = [c for c in configs if c["request"] == "launch"]
+    assert launch and all(c["subProcess"] is True for c in launch)
