@@ -92,21 +92,23 @@ def install_breakpoints(stops: Sequence[ResolvedStop]) -> None:
 
 
 def debug_with_debugpy(w: Walkthrough, stops: Sequence[ResolvedStop], services: Sequence[str],
-                       port: int) -> None:
+                       port: int, subprocesses: bool = True) -> None:
     """The stops under debugpy: those of this process installed here, the others handed to the
     name servers and brokers the scenario starts, which debugpy debugs too (``subProcess``) and
     which install them at start-up (``walkthrough_dap.install_stops_from_env``)."""
     import debugpy
 
     if not debugpy.is_client_connected():  # started from a terminal: wait for an editor
-        debugpy.configure(subProcess=True)
+        debugpy.configure(subProcess=subprocesses)
         debugpy.listen(("127.0.0.1", port))
         print(f"waiting for a debugger on 127.0.0.1:{port} (VS Code: 'walkthrough: attach')",
               flush=True)
         debugpy.wait_for_client()
     install_breakpoints([s for s, svc in zip(stops, services) if not in_child(w, svc)])
     elsewhere = [s for s, svc in zip(stops, services) if in_child(w, svc)]
-    if elsewhere:  # the cluster runner's processes inherit this process's environment
+    if elsewhere and not subprocesses:
+        print_skipped(w, stops, services, "with --no-subprocess")
+    elif elsewhere:  # the cluster runner's processes inherit this process's environment
         os.environ[ENV_DEBUG_STOPS] = encode_stops(elsewhere)
     try:
         w.run_scenario()
@@ -114,24 +116,31 @@ def debug_with_debugpy(w: Walkthrough, stops: Sequence[ResolvedStop], services: 
         os.environ.pop(ENV_DEBUG_STOPS, None)
 
 
+def print_skipped(w: Walkthrough, stops: Sequence[ResolvedStop], services: Sequence[str],
+                  why: str) -> None:
+    """Name the stops in child processes that this run does not stop at, and how to get them."""
+    skipped = [f"  {i}. {stop.file}:{stop.line}  {stop.span}  [{service} process]"
+               for i, (stop, service) in enumerate(zip(stops, services), 1)
+               if in_child(w, service)]
+    if skipped:
+        print(f"skipped {why} (they run in the processes the scenario starts):\n"
+              + "\n".join(skipped) + "\nto stop there as well, run "
+              f"`python -m rocketmq_ref.tools.walkthrough debug {w.name}` and attach an editor "
+              "(it follows the child processes)", flush=True)
+
+
 def debug_with_pdb(w: Walkthrough, stops: Sequence[ResolvedStop], services: Sequence[str]) -> None:
     """The same stops in a terminal debugger (pdb follows the thread that runs the scenario).
     Stops in the processes the scenario starts cannot share this terminal: they are listed as
     skipped, with the command that stops there too."""
     debugger = pdb.Pdb()
-    skipped = []
-    for i, (stop, service) in enumerate(zip(stops, services), 1):
+    for stop, service in zip(stops, services):
         if in_child(w, service):
-            skipped.append(f"  {i}. {stop.file}:{stop.line}  {stop.span}  [{service} process]")
             continue
         error = debugger.set_break(stop.abs_path, stop.line)
         if error:
             raise WalkthroughError(f"pdb refused {stop.file}:{stop.line}: {error}")
-    if skipped:
-        print("skipped under --pdb (they run in the processes the scenario starts, which cannot "
-              "share this terminal):\n" + "\n".join(skipped) + "\nto stop there as well, run "
-              f"`python -m rocketmq_ref.tools.walkthrough debug {w.name}` and attach an editor "
-              "(it follows the child processes)", flush=True)
+    print_skipped(w, stops, services, "under --pdb")
     debugger.rcLines.append("continue")
     debugger.runcall(w.run_scenario)
 
@@ -180,6 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     dbg.add_argument("key", help="walkthrough name or one of its section ids")
     dbg.add_argument("--port", type=int, default=DEFAULT_PORT, help="debugpy port (127.0.0.1)")
     dbg.add_argument("--pdb", action="store_true", help="use pdb in this terminal instead")
+    dbg.add_argument("--no-subprocess", action="store_true",
+                     help="leave the processes the scenario starts undebugged (for an editor "
+                     "that does not attach to child processes); their stops are skipped")
     sub.add_parser("vscode", help="write .vscode/launch.json with one entry per walkthrough")
     args = parser.parse_args(argv)
 
@@ -218,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.pdb:
             debug_with_pdb(w, stops, services)
         else:
-            debug_with_debugpy(w, stops, services, args.port)
+            debug_with_debugpy(w, stops, services, args.port, not args.no_subprocess)
         return 0
     except WalkthroughError as e:
         print(f"walkthrough: {e}", file=sys.stderr)

@@ -197,6 +197,26 @@ def test_pdb_mode_names_the_stops_of_child_processes_it_skips():
     assert f"walkthrough debug {CHILD_WALKTHROUGH}` and attach an editor" in skipped
 
 
+@pytest.mark.e2e
+@pytest.mark.timeout(40)
+def test_no_subprocess_runs_the_children_undebugged_and_names_their_skipped_stops():
+    port = free_port()
+    proc = start_debug("--port", str(port), "--no-subprocess", name=CHILD_WALKTHROUGH)
+    client = None
+    try:
+        client = DapClient.connect(port)
+        client.attach()  # an editor that does not attach to child processes
+        client.wait_event("terminated", timeout=25)
+    finally:
+        if client is not None:
+            client.disconnect()
+        out, err = stop_process(proc)
+    assert proc.returncode == 0, err
+    assert "debugpyAttach" not in client.seen
+    skipped = out.split("skipped with --no-subprocess", 1)[1]
+    assert "DefaultMessageStore.get_message  [broker process]" in skipped
+
+
 def test_child_process_without_a_debugger_logs_and_skips_the_stops(monkeypatch, caplog):
     stop = ResolvedStop("DefaultMessageStore.get_message", "rocketmq_ref/store/x.py", 7, "f", ())
     monkeypatch.setenv(ENV_DEBUG_STOPS, encode_stops([stop]))
