@@ -208,18 +208,30 @@ class DapClient:
         With ``follow_subprocesses`` every child process debugpy announces gets its own session,
         attached at once (the child waits until then); their events come from :meth:`wait_any`.
         """
+        return self._start("attach", arguments or {"justMyCode": False}, breakpoints,
+                           follow_subprocesses)
+
+    def launch(self, arguments: dict[str, Any], breakpoints: dict[str, list[int]] | None = None,
+               follow_subprocesses: bool = False) -> dict[str, list[dict]]:
+        """As :meth:`attach`, for an adapter that starts the debuggee itself (a ``launch.json``
+        entry, sent as the editor sends it)."""
+        return self._start("launch", arguments, breakpoints, follow_subprocesses)
+
+    def _start(self, command: str, arguments: dict[str, Any],
+               breakpoints: dict[str, list[int]] | None,
+               follow_subprocesses: bool) -> dict[str, list[dict]]:
         self.follow = follow_subprocesses
         self.request("initialize", {"clientID": "rocketmq-ref", "adapterID": "python",
                                     "pathFormat": "path", "linesStartAt1": True,
                                     "columnsStartAt1": True, "supportsVariableType": True})
-        attach = self.send("attach", arguments or {"justMyCode": False})
+        start = self.send(command, arguments)  # answered only after configurationDone
         self.wait_event("initialized")
         verified: dict[str, list[dict]] = {}
         for path, lines in (breakpoints or {}).items():
             verified[path] = self.set_breakpoints(path, lines)
         self.request("setExceptionBreakpoints", {"filters": []})
         self.request("configurationDone")
-        self.answer(attach, "attach", 15.0)
+        self.answer(start, command, 15.0)
         return verified
 
     def set_breakpoints(self, path: str, lines: list[int]) -> list[dict]:

@@ -142,41 +142,50 @@ def _recording_matches_code(stop: ResolvedStop) -> bool:
     return 0 < stop.line <= len(lines) and f'"{stop.span}"' in lines[stop.line - 1]
 
 
-@pytest.mark.e2e
-@pytest.mark.timeout(40)  # every wait below is bounded; this bounds their sum
-def test_editor_follows_the_broker_child_process_and_stops_inside_it_with_its_locals():
+def _broker_stop() -> ResolvedStop:
+    """The child walkthrough's one stop, recorded in the broker and still where the code is."""
     w = find(CHILD_WALKTHROUGH)
     stops = resolve_stops(w)
-    services = walkthrough.stop_processes(w, stops)
-    assert services == ["broker"], "the stop was recorded in the broker process"
+    assert walkthrough.stop_processes(w, stops) == ["broker"], "recorded in the broker process"
     stop = stops[0]
     assert _recording_matches_code(stop), (
         f"{stop.file}:{stop.line} no longer holds span {stop.span!r}: re-record with "
         f"`python -m rocketmq_ref.tools.walkthrough run {CHILD_WALKTHROUGH}`")
+    return stop
+
+
+def _stops_in_the_broker(client: DapClient, stop: ResolvedStop) -> None:
+    """Wait for the stop in a followed child session, check it is the broker's, at the stop's
+    line, with its locals; then let the scenario run on to its end."""
+    session, event = client.wait_any("stopped", timeout=25)
+    assert session is not client, "stopped in the scenario's own process"
+    assert "rocketmq_ref.broker.broker_startup" in _cmdline(session.pid)
+    thread_id = event["body"]["threadId"]
+    frame = session.top_frame(thread_id)
+    where = (os.path.relpath(frame["source"]["path"], ROOT), frame["line"])
+    assert where == (stop.file, stop.line)
+    local_names = session.local_names(frame["id"])
+    assert set(stop.locals) <= set(local_names), local_names
+    assert local_names["offset"] == "0"  # the first pull of queue 0
+    session.set_breakpoints(stop.abs_path, [])  # the second pull runs on
+    session.resume(thread_id)
+    client.wait_event("terminated", timeout=15)
+    assert not client.follow_errors
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(40)  # every wait below is bounded; this bounds their sum
+def test_editor_follows_the_broker_child_process_and_stops_inside_it_with_its_locals():
+    stop = _broker_stop()
     port = free_port()
     proc = start_debug("--port", str(port), name=CHILD_WALKTHROUGH)
     client = None
-    known: list[int] = []
     try:
         client = DapClient.connect(port)
         client.attach(follow_subprocesses=True)  # as VS Code answers debugpyAttach
-        session, event = client.wait_any("stopped", timeout=25)
-        assert session is not client, "stopped in the scenario's own process"
-        assert "rocketmq_ref.broker.broker_startup" in _cmdline(session.pid)
-        thread_id = event["body"]["threadId"]
-        frame = session.top_frame(thread_id)
-        where = (os.path.relpath(frame["source"]["path"], ROOT), frame["line"])
-        assert where == (stop.file, stop.line)
-        local_names = session.local_names(frame["id"])
-        assert set(stop.locals) <= set(local_names), local_names
-        assert local_names["offset"] == "0"  # the first pull of queue 0
-        known = client.subprocess_pids()
-        session.set_breakpoints(stop.abs_path, [])  # the second pull runs on
-        session.resume(thread_id)
-        client.wait_event("terminated", timeout=15)
-        assert not client.follow_errors
+        _stops_in_the_broker(client, stop)
     finally:
-        known = sorted(set(known + (client.subprocess_pids() if client else [])
+        known = sorted(set((client.subprocess_pids() if client else [])
                            + _descendants(proc.pid)))
         if client is not None:
             client.disconnect()
@@ -184,6 +193,41 @@ def test_editor_follows_the_broker_child_process_and_stops_inside_it_with_its_lo
         left = _kill_leftovers(known)
     assert proc.returncode == 0, err
     assert len(known) >= 2, "a name server and a broker were followed"
+    assert not left, f"processes left running: {left}"
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(40)
+def test_generated_launch_entry_as_vscode_sends_it_stops_inside_the_broker():
+    stop = _broker_stop()
+    entries = json.loads(walkthrough.launch_json_text([find(CHILD_WALKTHROUGH)]))
+    entry = next(c for c in entries["configurations"] if c["request"] == "launch")
+    # what VS Code substitutes and adds: the folder, the interpreter, its own console
+    entry = json.loads(json.dumps(entry).replace("${workspaceFolder}", str(ROOT)))
+    entry.update(python=[sys.executable], console="internalConsole")
+    port = free_port()
+    env = dict(os.environ)
+    env.pop("ROCKETMQ_REF_TRACE_FILE", None)
+    env.pop(ENV_DEBUG_STOPS, None)
+    adapter = subprocess.Popen([sys.executable, "-m", "debugpy.adapter", "--host", "127.0.0.1",
+                                "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    client = None
+    try:
+        client = DapClient.connect(port)
+        client.launch(entry, follow_subprocesses=True)
+        _stops_in_the_broker(client, stop)
+    finally:
+        known = sorted(set(_descendants(adapter.pid)
+                           + (client.subprocess_pids() if client else [])))
+        if client is not None:
+            client.disconnect()
+        try:
+            adapter.communicate(timeout=10)  # it ends with its last session
+        except subprocess.TimeoutExpired:
+            adapter.kill()
+            adapter.communicate()
+        left = _kill_leftovers(known)
     assert not left, f"processes left running: {left}"
 
 
