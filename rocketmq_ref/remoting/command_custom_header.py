@@ -126,6 +126,8 @@ def _value_to_net(value: Any) -> str:
     return str(int(value)) if t is not float else _to_java_string(value)
 
 
+#: "0".."1023" -> int: most int fields of a request (queue ids, flags, counts) are small
+_SMALL_INTS = {str(i): i for i in range(1024)}
 #: the most digits an unsigned decimal may have and still fit without a range check
 _SAFE_DIGITS = {"int": 9, "long": 18}
 
@@ -141,6 +143,7 @@ def _compile(cls: type, fields: tuple[HeaderField, ...], defaults: tuple[Any, ..
     bad value) goes to ``_parse``, which owns every rule and error message.
     """
     ns: dict[str, Any] = {"_new": cls.__new__, "_cls": cls, "_name": name or cls.__name__,
+                          "_small": _SMALL_INTS.get,
                           "_parse": _parse, "_F": fields,
                           "_D": defaults, "_java": _to_java_string, "_net": _value_to_net,
                           "_Err": RemotingCommandException}
@@ -160,12 +163,22 @@ def _compile(cls: type, fields: tuple[HeaderField, ...], defaults: tuple[Any, ..
             dec += ["    else:", f"        obj.{attr} = t if type(t) is str else _java(t)"]
             enc.append(f"        ext[{key}] = v if type(v) is str else _net(v)")
         elif f.kind in _SAFE_DIGITS:
-            dec += [f"    elif type(t) is str and 0 < len(t) <= {_SAFE_DIGITS[f.kind]} "
+            # small numbers (queue ids, flags, counts) from a table; other plain digits via int()
+            dec += ["    else:",
+                    "        v = _small(t) if type(t) is str else None",
+                    "        if v is None:",
+                    f"            if type(t) is str and 0 < len(t) <= {_SAFE_DIGITS[f.kind]} "
                     "and t.isdigit() and t.isascii():",
-                    f"        obj.{attr} = int(t)",
-                    "    else:", f"        obj.{attr} = {slow}"]
+                    "                v = int(t)",
+                    "            else:", f"                v = {slow}",
+                    f"        obj.{attr} = v"]
             enc.append(f"        ext[{key}] = str(v) if type(v) is int else _net(v)")
-        else:  # bool, double
+        elif f.kind == "bool":  # Java Boolean.parseBoolean: "true" in any case
+            dec += ['    elif t == "true":', f"        obj.{attr} = True",
+                    '    elif t == "false":', f"        obj.{attr} = False",
+                    "    else:", f"        obj.{attr} = {slow}"]
+            enc.append(f"        ext[{key}] = _net(v)")
+        else:  # double
             dec += ["    else:", f"        obj.{attr} = {slow}"]
             enc.append(f"        ext[{key}] = _net(v)")
     if getattr(cls, "check_fields", None) is not CommandCustomHeader.check_fields:

@@ -30,6 +30,7 @@ from rocketmq_ref.common.message.message_decoder import (BLANK_MAGIC_CODE, MAX_P
                                                          message_properties2string,
                                                          string2message_properties)
 from rocketmq_ref.common.java_hash import java_string_hash_code
+from rocketmq_ref.common.utilall import bytes2string
 from rocketmq_ref.common.sysflag import MessageSysFlag
 from rocketmq_ref.common.topic_validator import RMQ_SYS_SCHEDULE_TOPIC
 from rocketmq_ref.common.tracing import record_error, span
@@ -94,6 +95,7 @@ _TAGS = mc.PROPERTY_TAGS
 
 _host_cache: dict[tuple[str, int], bytes] = {}
 _topic_cache: dict[str, bytes] = {}
+_host_hex_cache: dict[tuple[str, int], str] = {}
 _PUT_OK_STATUS = AppendMessageStatus.PUT_OK
 _END_OF_FILE = AppendMessageStatus.END_OF_FILE
 
@@ -106,6 +108,22 @@ def host_bytes(host: tuple[str, int]) -> bytes:
             _host_cache.clear()
         b = _host_cache[host] = socket_address2bytes(host)
     return b
+
+
+def host_hex(host: tuple[str, int]) -> str:
+    """The upper-case hex of ``host_bytes``: the first part of an offset message id (cached)."""
+    h = _host_hex_cache.get(host)
+    if h is None:
+        if len(_host_hex_cache) > 4096:
+            _host_hex_cache.clear()
+        h = _host_hex_cache[host] = bytes2string(host_bytes(host))
+    return h
+
+
+def _offset_msg_id(host_hex_prefix: str, commit_log_offset: int) -> str:
+    """``MessageDecoder.createMessageId`` for a commit-log offset (never negative) and a store
+    host already in hex: the same 32 or 56 characters as ``create_message_id``."""
+    return host_hex_prefix + format(commit_log_offset, "016X")
 
 
 _COMPLETED_CONDITION = threading.Condition()
@@ -336,8 +354,8 @@ class DefaultAppendMessageCallback:
         msg_len = len(enc)
         # the offset message id is built only when asked for (4.9.x supplier)
         store = msg.store_host
-        msg_id_supplier = functools.partial(create_message_id,
-                                            _host_cache.get(store) or host_bytes(store), wrote_offset)
+        msg_id_supplier = functools.partial(_offset_msg_id,
+                                            _host_hex_cache.get(store) or host_hex(store), wrote_offset)
         if msg_len + END_FILE_MIN_BLANK_LENGTH > max_blank:
             # END_OF_FILE: 8 bytes written, the rest of the file counted as written (B4.5.1)
             _BLANK.pack_into(buf, position, max_blank, BLANK_MAGIC_CODE)
