@@ -29,7 +29,8 @@ from rocketmq_ref.common.protocol.heartbeat import ConsumeFromWhere, MessageMode
 
 class DefaultMQPushConsumer(ClientConfig):
     def __init__(self, consumer_group: str = mixall.DEFAULT_CONSUMER_GROUP, rpc_hook: Any = None,
-                 allocate_message_queue_strategy: Any = None, namespace: str | None = None) -> None:
+                 allocate_message_queue_strategy: Any = None, namespace: str | None = None,
+                 enable_msg_trace: bool = False, custom_trace_topic: str | None = None) -> None:
         ClientConfig.__init__(self)
         self.consumer_group = consumer_group
         self.namespace = namespace
@@ -60,14 +61,20 @@ class DefaultMQPushConsumer(ClientConfig):
         self.consume_timeout = 15
         self.await_termination_millis_when_shutdown = 0
         self.default_mq_push_consumer_impl = DefaultMQPushConsumerImpl(self, rpc_hook)
+        self.trace_dispatcher = _msg_trace().push_consumer_trace_dispatcher(
+            self, rpc_hook, custom_trace_topic) if enable_msg_trace else None  # message trace (4.4+)
 
     # -- life cycle ----------------------------------------------------------------------------------
     def start(self) -> None:
         self.consumer_group = self.with_namespace(self.consumer_group)
         self.default_mq_push_consumer_impl.start()
+        if self.trace_dispatcher is not None:
+            self.trace_dispatcher.start_for(self)
 
     def shutdown(self) -> None:
         self.default_mq_push_consumer_impl.shutdown(self.await_termination_millis_when_shutdown)
+        if self.trace_dispatcher is not None:
+            self.trace_dispatcher.shutdown()
 
     # -- subscription and listener -------------------------------------------------------------------
     def subscribe(self, topic: str, sub_expression: Any = "*") -> None:
@@ -166,3 +173,9 @@ class DefaultMQPushConsumer(ClientConfig):
 
     def get_consumer_group(self) -> str:
         return self.consumer_group
+
+
+def _msg_trace() -> Any:
+    from rocketmq_ref.client.trace import msg_trace_setup  # imported late: it imports the client
+
+    return msg_trace_setup

@@ -34,7 +34,8 @@ class DefaultMQProducer(ClientConfig):
     """Producer settings (4.9.8 defaults) and the send API; the work is in ``DefaultMQProducerImpl``."""
 
     def __init__(self, producer_group: str = mixall.DEFAULT_PRODUCER_GROUP, rpc_hook: Any = None,
-                 namespace: str | None = None) -> None:
+                 namespace: str | None = None, enable_msg_trace: bool = False,
+                 custom_trace_topic: str | None = None) -> None:
         ClientConfig.__init__(self)
         self.producer_group = producer_group
         self.namespace = namespace
@@ -48,14 +49,20 @@ class DefaultMQProducer(ClientConfig):
         self.max_message_size = 1024 * 1024 * 4
         self.retry_response_codes = set(RETRY_RESPONSE_CODES)
         self.default_mq_producer_impl = DefaultMQProducerImpl(self, rpc_hook)
+        self.trace_dispatcher = _msg_trace().producer_trace_dispatcher(
+            self, rpc_hook, custom_trace_topic) if enable_msg_trace else None  # message trace (4.4+)
 
     # -- life cycle ----------------------------------------------------------------------------------
     def start(self) -> None:
         self.producer_group = self.with_namespace(self.producer_group)
         self.default_mq_producer_impl.start()
+        if self.trace_dispatcher is not None:
+            self.trace_dispatcher.start_for(self)
 
     def shutdown(self) -> None:
         self.default_mq_producer_impl.shutdown()
+        if self.trace_dispatcher is not None:
+            self.trace_dispatcher.shutdown()
 
     # -- send ----------------------------------------------------------------------------------------
     def send(self, msg: Message | Sequence[Message], *args: Any, timeout: int | None = None
@@ -238,6 +245,12 @@ class DefaultMQProducer(ClientConfig):
 
     def add_retry_response_code(self, code: int) -> None:
         self.retry_response_codes.add(code)
+
+
+def _msg_trace() -> Any:
+    from rocketmq_ref.client.trace import msg_trace_setup  # imported late: it imports this module
+
+    return msg_trace_setup
 
 
 def _is_selector(obj: Any) -> bool:

@@ -27,8 +27,9 @@ from rocketmq_ref.common.message import Message
 
 class TransactionMQProducer(DefaultMQProducer):
     def __init__(self, producer_group: str = mixall.DEFAULT_PRODUCER_GROUP, rpc_hook: Any = None,
-                 namespace: str | None = None) -> None:
-        super().__init__(producer_group, rpc_hook, namespace)
+                 namespace: str | None = None, enable_msg_trace: bool = False,
+                 custom_trace_topic: str | None = None) -> None:
+        super().__init__(producer_group, rpc_hook, namespace, enable_msg_trace, custom_trace_topic)
         self.check_thread_pool_min_size = 1
         self.check_thread_pool_max_size = 1
         self.check_request_hold_max = 2000

@@ -98,6 +98,7 @@ class ConsumeMessageContext:
     status: str | None = None
     props: dict[str, str] | None = None
     namespace: str | None = None
+    mq_trace_context: Any = None  # what a hook keeps between before and after (message trace)
 
 
 class ConsumeMessageHook:

@@ -81,6 +81,7 @@ class SendMessageContext:
     msg_type: str = "Normal_Msg"
     props: dict[str, str] | None = None
     producer: Any = None
+    mq_trace_context: Any = None  # what a hook keeps between before and after (message trace)
 
 
 class SendMessageHook:
