@@ -54,7 +54,7 @@ def record(w: Walkthrough, path: Path | None = None) -> Path:
     return path
 
 
-def stop_processes(w: Walkthrough, stops: Sequence[ResolvedStop]) -> list[str]:
+def recorded_in(w: Walkthrough, stops: Sequence[ResolvedStop]) -> list[str]:
     """For each stop, the service of the process its span was recorded in: ``w.service`` for the
     scenario's own process, else the child it started (``namesrv``, ``broker``, ...)."""
     ordered = sorted(read_spans(w.trace_file), key=lambda s: int(s.get("startTimeUnixNano", 0)))
@@ -225,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{len(spans)} spans -> {os.path.relpath(path)}")
             return 0
         stops = resolve_stops(w)
-        services = stop_processes(w, stops)
+        services = recorded_in(w, stops)
         print(f"{w.name}: {w.title}\nstops:\n{describe_stops(stops, services)}", flush=True)
         if args.pdb:
             debug_with_pdb(w, stops, services)

@@ -146,7 +146,7 @@ def _broker_stop() -> ResolvedStop:
     """The child walkthrough's one stop, recorded in the broker and still where the code is."""
     w = find(CHILD_WALKTHROUGH)
     stops = resolve_stops(w)
-    assert walkthrough.stop_processes(w, stops) == ["broker"], "recorded in the broker process"
+    assert walkthrough.recorded_in(w, stops) == ["broker"], "recorded in the broker process"
     stop = stops[0]
     assert _recording_matches_code(stop), (
         f"{stop.file}:{stop.line} no longer holds span {stop.span!r}: re-record with "
