@@ -15,6 +15,7 @@ import threading
 import time
 from typing import Callable
 
+from rocketmq_ref.acl.broker_acl import initial_acl, shutdown_acl
 from rocketmq_ref.broker.broker_path_config_helper import get_broker_config_path
 from rocketmq_ref.broker.client.broker2client import Broker2Client
 from rocketmq_ref.broker.client.client_housekeeping_service import ClientHousekeepingService
@@ -220,7 +221,7 @@ class BrokerController:
             self._schedule_tasks()
             self._initialize_ha()
             self.update_namesrv_address()
-            return True
+            return initial_acl(self)  # Java initialAcl: the validator's RPC hook when aclEnable
 
     def _create_executors(self) -> None:
         c = self.broker_config
@@ -370,6 +371,7 @@ class BrokerController:
         self._shutdown = True
         with span("BrokerController.shutdown", java=_JAVA + "#shutdown", books=("A2.1",)):
             self.scheduled_service.shutdown()
+            shutdown_acl(self)
             self.broker_stats_manager.shutdown()
             if self.transactional_message_check_service is not None:
                 self.transactional_message_check_service.shutdown()

@@ -15,7 +15,7 @@ import os
 import sys
 from typing import Any, TextIO
 
-from rocketmq_ref.tools.command import (broker, cluster, connection, consumer, export, message,
+from rocketmq_ref.tools.command import (acl, broker, cluster, connection, consumer, export, message,
                                         namesrv, offset, producer, queue, stats, topic)
 from rocketmq_ref.tools.command.sub_command import ParseException, SubCommand, SubCommandException
 
@@ -38,10 +38,12 @@ JAVA_ORDER = [
     "DeleteExpiredCommitLogSubCommand", "CleanUnusedTopicCommand", "StatsAllSubCommand", "AllocateMQSubCommand", "CheckMsgSendRTCommand", "CLusterSendMsgRTCommand",
     "GetNamesrvConfigCommand", "UpdateNamesrvConfigCommand", "GetBrokerConfigCommand",
     "GetConsumerConfigSubCommand", "QueryConsumeQueueCommand", "SendMessageCommand", "ConsumeMessageCommand",
+    "UpdateAccessConfigSubCommand", "DeleteAccessConfigSubCommand", "ClusterAclConfigVersionListSubCommand",
+    "UpdateGlobalWhiteAddrSubCommand",
     "ExportMetadataCommand", "ExportConfigsCommand",
     "ResetOffsetByTimeOldCommand", "DecodeMessageIdCommand", "GetConsumerStatusCommand",
 ]
-_ALL = {cls.__name__: cls for module in (topic, consumer, broker, cluster, connection, export,
+_ALL = {cls.__name__: cls for module in (topic, consumer, broker, cluster, connection, export, acl,
                                           message, namesrv, offset, producer, queue, stats)
         for cls in module.COMMANDS}
 COMMAND_CLASSES: list[type[SubCommand]] = [_ALL[name] for name in JAVA_ORDER]
@@ -75,7 +77,7 @@ class _AdminFactory:
         if self.admin is None:
             from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
 
-            admin = DefaultMQAdminExt()
+            admin = DefaultMQAdminExt(acl.tools_rpc_hook())  # conf/tools.yml keys, as Java
             if self.namesrv_addr:
                 admin.set_namesrv_addr(self.namesrv_addr)
             admin.start()

@@ -8,6 +8,7 @@ import struct
 import time
 from typing import Any, Callable
 
+from rocketmq_ref.acl.broker_acl import AclAdminHandlers
 from rocketmq_ref.broker.client.client_channel_info import parse_channel_remote_addr
 from rocketmq_ref.common import topic_validator
 from rocketmq_ref.common.fastjson import FastJsonError, dumps
@@ -156,6 +157,7 @@ class AdminBrokerProcessor:
             c.QUERY_CONSUME_QUEUE: self.query_consume_queue,
             c.QUERY_CONSUME_TIME_SPAN: self.query_consume_time_span,
         }
+        self._handlers.update(AclAdminHandlers(broker_controller).handlers())  # codes 50-53
 
     def reject_request(self) -> bool:
         return False

@@ -1,0 +1,27 @@
+"""HmacSHA1 over the request content, Base64 (Java ``acl.common.AclSigner`` and
+``SigningAlgorithm``; the signature both sides compute)."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+from rocketmq_ref.acl.common.acl_exception import AclException
+
+DEFAULT_CHARSET = "utf-8"
+CAL_SIGNATURE_FAILED = 10015
+CAL_SIGNATURE_FAILED_MSG = "[%s:signature-failed] unable to calculate a request signature. error=%s"
+
+_ALGORITHMS = {"HmacSHA1": hashlib.sha1, "HmacSHA256": hashlib.sha256, "HmacMD5": hashlib.md5}
+
+
+def cal_signature(data: bytes | str, key: str, algorithm: str = "HmacSHA1") -> str:
+    """Java ``calSignature``: ``Base64(HMAC(key, data))``; a string is signed as its UTF-8 bytes."""
+    try:
+        if isinstance(data, str):
+            data = data.encode(DEFAULT_CHARSET)
+        digest = hmac.new(key.encode(DEFAULT_CHARSET), data, _ALGORITHMS[algorithm]).digest()
+    except (KeyError, AttributeError, TypeError) as e:
+        raise AclException(CAL_SIGNATURE_FAILED_MSG % (CAL_SIGNATURE_FAILED, e), "CAL_SIGNATURE_FAILED",
+                           CAL_SIGNATURE_FAILED) from e
+    return base64.b64encode(digest).decode("ascii")

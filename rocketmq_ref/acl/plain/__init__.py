@@ -1,0 +1,1 @@
+"""The plain-file ACL (Java ``org.apache.rocketmq.acl.plain``)."""
