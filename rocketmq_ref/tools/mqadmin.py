@@ -16,7 +16,7 @@ import sys
 from typing import Any, TextIO
 
 from rocketmq_ref.tools.command import (acl, broker, cluster, connection, consumer, export, message,
-                                        namesrv, offset, producer, queue, stats, topic)
+                                        message_trace, namesrv, offset, producer, queue, stats, topic)
 from rocketmq_ref.tools.command.sub_command import ParseException, SubCommand, SubCommandException
 
 log = logging.getLogger("rocketmq_ref.tools")
@@ -27,7 +27,7 @@ JAVA_ORDER = [
     "DeleteSubscriptionGroupCommand", "UpdateBrokerConfigSubCommand", "UpdateTopicPermSubCommand",
     "TopicRouteSubCommand", "TopicStatusSubCommand", "TopicClusterSubCommand",
     "BrokerStatusSubCommand", "QueryMsgByIdSubCommand", "QueryMsgByKeySubCommand",
-    "QueryMsgByUniqueKeySubCommand", "QueryMsgByOffsetSubCommand", "PrintMessageSubCommand",
+    "QueryMsgByUniqueKeySubCommand", "QueryMsgByOffsetSubCommand", "QueryMsgTraceByIdSubCommand", "PrintMessageSubCommand",
     "PrintMessageByQueueCommand", "SendMsgStatusCommand", "BrokerConsumeStatsSubCommad",
     "ProducerConnectionSubCommand", "ConsumerConnectionSubCommand", "ConsumerProgressSubCommand",
     "ConsumerStatusSubCommand", "CloneGroupOffsetCommand", "ProducerSubCommand", "ConsumerSubCommand",
@@ -44,7 +44,7 @@ JAVA_ORDER = [
     "ResetOffsetByTimeOldCommand", "DecodeMessageIdCommand", "GetConsumerStatusCommand",
 ]
 _ALL = {cls.__name__: cls for module in (topic, consumer, broker, cluster, connection, export, acl,
-                                          message, namesrv, offset, producer, queue, stats)
+                                          message, message_trace, namesrv, offset, producer, queue, stats)
         for cls in module.COMMANDS}
 COMMAND_CLASSES: list[type[SubCommand]] = [_ALL[name] for name in JAVA_ORDER]
 if len(COMMAND_CLASSES) != len(_ALL):  # a command module's COMMANDS entry missing from the order
