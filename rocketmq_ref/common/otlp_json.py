@@ -119,19 +119,23 @@ class TracesDataEncoder:
 
     def encode(self, spans: Sequence[ReadableSpan]) -> str:
         by_resource: dict[int, tuple[str, dict[int, tuple[str, list[str]]]]] = {}
+        last_resource = last_scope = lines = None
+        span = self.span
         for s in spans:
-            resource, scope = s.resource, s.instrumentation_scope
-            rkey, skey = id(resource), id(scope)
-            head = self._heads.get((rkey, skey))
-            if head is None or head[0] is not resource or head[1] is not scope:
-                head = self._head(resource, scope)
-            scopes = by_resource.get(rkey)
-            if scopes is None:
-                scopes = by_resource[rkey] = (head[2], {})
-            entry = scopes[1].get(skey)
-            if entry is None:
-                entry = scopes[1][skey] = (head[3], [])
-            entry[1].append(self.span(s))
+            resource, scope = s._resource, s._instrumentation_scope
+            if resource is not last_resource or scope is not last_scope:  # rare: one per batch
+                last_resource, last_scope = resource, scope
+                head = self._heads.get((id(resource), id(scope)))
+                if head is None or head[0] is not resource or head[1] is not scope:
+                    head = self._head(resource, scope)
+                scopes = by_resource.get(id(resource))
+                if scopes is None:
+                    scopes = by_resource[id(resource)] = (head[2], {})
+                entry = scopes[1].get(id(scope))
+                if entry is None:
+                    entry = scopes[1][id(scope)] = (head[3], [])
+                lines = entry[1]
+            lines.append(span(s))  # type: ignore[union-attr]
         return '{"resourceSpans":[' + ",".join(
             resource_head + ",".join(scope_head + ",".join(lines) + "]}"
                                      for scope_head, lines in scopes.values()) + "]}"
@@ -179,32 +183,36 @@ class TracesDataEncoder:
     def attributes(self, attrs: Mapping[str, Any] | None, static: Mapping[str, Any] | None) -> str:
         if not attrs:
             return ""
-        kv = self.key_value
         if static is None:
-            return ",".join([kv(k, v) for k, v in attrs.items()])
+            return self._key_values(attrs.items())
         cached = self._statics.get(id(static))
         if cached is None or cached[0] is not static:
-            cached = self._statics[id(static)] = (static, ",".join(
-                [kv(k, v) for k, v in static.items()]))
-        rest = [kv(k, v) for k, v in islice(attrs.items(), len(static), None)]
-        if not rest:
+            cached = self._statics[id(static)] = (static, self._key_values(static.items()))
+        if len(attrs) == len(static):
             return cached[1]
-        return cached[1] + "," + ",".join(rest) if cached[1] else ",".join(rest)
+        rest = self._key_values(islice(attrs.items(), len(static), None))
+        return cached[1] + "," + rest if cached[1] else rest
 
-    def key_value(self, key: str, value: Any) -> str:
-        head = self._keys.get(key)
-        if head is None:
-            head = '{"key":' + encode_basestring(key) + ',"value":'
-            if len(self._keys) < self._MAX_CACHED:
-                self._keys[key] = head
-        t = type(value)
-        if t is str:
-            return head + '{"stringValue":' + encode_basestring(value) + "}}"
-        if t is int:
-            return f'{head}{{"intValue":"{value}"}}}}'
-        if t is bool:
-            return head + ('{"boolValue":true}}' if value else '{"boolValue":false}}')
-        return head + _dumps(any_value(value)) + "}"
+    def _key_values(self, items: Iterable[tuple[str, Any]]) -> str:
+        """``key_values`` as JSON text: one loop, each key's ``{"key":..,"value":`` cached."""
+        keys = self._keys
+        out = []
+        for key, value in items:
+            head = keys.get(key)
+            if head is None:
+                head = '{"key":' + encode_basestring(key) + ',"value":'
+                if len(keys) < self._MAX_CACHED:
+                    keys[key] = head
+            t = type(value)
+            if t is str:
+                out.append(head + '{"stringValue":' + encode_basestring(value) + "}}")
+            elif t is int:
+                out.append(f'{head}{{"intValue":"{value}"}}}}')
+            elif t is bool:
+                out.append(head + ('{"boolValue":true}}' if value else '{"boolValue":false}}'))
+            else:
+                out.append(head + _dumps(any_value(value)) + "}")
+        return ",".join(out)
 
 
 def _items_of(attrs: Any) -> Mapping[str, Any] | None:

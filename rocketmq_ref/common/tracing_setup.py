@@ -21,20 +21,25 @@ import os
 import sys
 import threading
 from collections.abc import Mapping, Sequence
+from random import getrandbits as _getrandbits
 from time import time_ns
 from typing import Any, TextIO
 
 from opentelemetry import trace
 from opentelemetry.attributes import BoundedAttributes
+from opentelemetry.context import get_current
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import (Event, ReadableSpan, Span, SpanProcessor,
                                      SynchronousMultiSpanProcessor, Tracer, TracerProvider, sampling)
 from opentelemetry.sdk.trace._tracer_metrics import NoOpTracerMetrics
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.sdk.trace.export import (BatchSpanProcessor, SimpleSpanProcessor, SpanExporter,
                                             SpanExportResult)
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.sdk.util import BoundedList
+from opentelemetry.trace import INVALID_SPAN_CONTEXT as _INVALID
 from opentelemetry.trace import SpanContext, TraceFlags
+from opentelemetry.trace.propagation import _SPAN_KEY  # where set_span_in_context keeps the span
 from opentelemetry.trace.span import DEFAULT_TRACE_STATE
 from opentelemetry.trace.status import Status, StatusCode
 
@@ -221,6 +226,7 @@ class _FastTracer(Tracer):
                       and limits.max_span_attributes is not None
                       and type(self._tracer_metrics) is NoOpTracerMetrics
                       and isinstance(self.span_processor, _FastMultiSpanProcessor))
+        self._random_ids = type(self.id_generator) is RandomIdGenerator
         self._span_class = type("_FastSpan", (_FastSpan,), {
             "_instrumentation_info": self.instrumentation_info,
             "_instrumentation_scope": self._instrumentation_scope, "_resource": self.resource,
@@ -239,7 +245,8 @@ class _FastTracer(Tracer):
         if links or not self._fast or not self._tracer_config.is_enabled:
             return super().start_span(name, context, kind, attributes, links, start_time,
                                       record_exception, set_status_on_exception)
-        parent = trace.get_current_span(context).get_span_context()
+        parent_span = (context if context is not None else get_current()).get(_SPAN_KEY)
+        parent = _INVALID if parent_span is None else parent_span.get_span_context()
         if parent[5]:  # SpanContext is a tuple: (trace_id, span_id, remote, flags, state, valid)
             flags = parent[3]
             if not flags & TraceFlags.SAMPLED:  # the parent-based sampler drops it
@@ -263,8 +270,10 @@ class _FastTracer(Tracer):
             static = None
         s = object.__new__(self._span_class)  # Span.__new__ only refuses the abstract Span
         s._name = name
-        s._context = tuple.__new__(SpanContext, (trace_id, self.id_generator.generate_span_id(),
-                                                 False, flags, state, True))
+        span_id = _getrandbits(64) if self._random_ids else 0
+        if not span_id:
+            span_id = self.id_generator.generate_span_id()
+        s._context = tuple.__new__(SpanContext, (trace_id, span_id, False, flags, state, True))
         s._kind = kind
         s._parent = parent
         s._start_time = start_time if start_time is not None else time_ns()
