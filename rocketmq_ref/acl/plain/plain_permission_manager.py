@@ -168,26 +168,24 @@ class PlainPermissionManager:
         self.access_key_table = access_key_table
 
     def _load_one(self, path: str) -> None:
+        """Everything is parsed before anything is replaced: a bad edit keeps the old accounts."""
         conf = self._read_conf(path)
         if not conf:
             log.warning("No data in %s, skip it", path)
             return
         strategies = self._strategies(conf)
+        accounts: dict[str, PlainAccessResource] = {}
+        table = {k: f for k, f in self.access_key_table.items() if f != path}  # removed ones go
+        for config in self._accounts(conf):
+            resource = self.build_plain_access_resource(config)
+            if table.get(resource.access_key, path) == path:  # type: ignore[arg-type]
+                accounts[resource.access_key] = resource  # type: ignore[index]
+                table[resource.access_key] = path  # type: ignore[index]
+        version = self._data_version(conf)
         old = self.global_white_remote_address_strategy_map.get(path, [])
         self.global_white_remote_address_strategy = (
             [s for s in self.global_white_remote_address_strategy if s not in old] + strategies)
         self.global_white_remote_address_strategy_map[path] = strategies
-        accounts: dict[str, PlainAccessResource] = {}
-        table = dict(self.access_key_table)
-        for key in [k for k, f in table.items() if f == path]:  # accounts removed from the file go
-            del table[key]
-        for config in self._accounts(conf):
-            resource = self.build_plain_access_resource(config)
-            old_path = table.get(resource.access_key)  # type: ignore[arg-type]
-            if old_path is None or old_path == path:
-                accounts[resource.access_key] = resource  # type: ignore[index]
-                table[resource.access_key] = path  # type: ignore[index]
-        version = self._data_version(conf)
         self.acl_plain_access_resource_map[path] = accounts
         self.access_key_table = table
         self.data_version_map[path] = version
