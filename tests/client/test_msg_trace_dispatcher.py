@@ -11,7 +11,8 @@ import pytest
 
 from rocketmq_ref.client.consumer.listener import ConsumeMessageContext
 from rocketmq_ref.client.impl.producer.default_mq_producer_impl import SendMessageContext
-from rocketmq_ref.client.producer import DefaultMQProducer, SendResult, SendStatus
+from rocketmq_ref.client.producer import (DefaultMQProducer, LocalTransactionState, SendResult, SendStatus,
+                                          TransactionMQProducer)
 from rocketmq_ref.client.consumer import DefaultMQPushConsumer
 from rocketmq_ref.client.trace import (AsyncTraceDispatcher, TraceBean, TraceContext, TraceDataEncoder,
                                        TraceDispatcherType, TraceType)
@@ -222,6 +223,31 @@ def test_consume_hook_writes_sub_before_and_a_sub_after_sharing_its_request_id()
             before.trace_beans[0].body_length) == (TraceType.SubBefore, "cg", "DefaultRegion", 1, 120)
     assert (after.trace_type, after.request_id, after.is_success, after.group_name) == \
         (TraceType.SubAfter, before.request_id, False, "cg")
+
+
+def test_end_transaction_hook_records_the_answer_sent_to_the_broker():
+    appended: list[TraceContext] = []
+    host = SimpleNamespace(mq_client_factory=SimpleNamespace(client_id="10.0.0.9@pid"))
+    dispatcher = SimpleNamespace(trace_topic_name="RMQ_SYS_TRACE_TOPIC", append=appended.append,
+                                 host_producer=host)
+    producer = TransactionMQProducer("tpg", enable_msg_trace=True)
+    try:
+        impl = producer.default_mq_producer_impl
+        impl.end_transaction_hook_list[0].local_dispatcher = dispatcher
+        msg = Message("TopicTx", b"x", tags="T", keys="k")
+        msg.transaction_id = "TX1"
+        impl.do_execute_end_transaction_hook(msg, "UNIQ1", "10.0.0.1:10911", LocalTransactionState.COMMIT_MESSAGE,
+                                             True)
+    finally:
+        producer.trace_dispatcher.shutdown()
+        producer.trace_dispatcher.trace_producer.shutdown()
+    (rec,) = appended
+    bean = rec.trace_beans[0]
+    assert (rec.trace_type, rec.group_name, rec.region_id) == (TraceType.EndTransaction, "tpg", "DefaultRegion")
+    assert (bean.msg_id, bean.transaction_id, bean.transaction_state, bean.from_transaction_check,
+            bean.msg_type, bean.client_host, bean.store_host) == \
+        ("UNIQ1", "TX1", "COMMIT_MESSAGE", True, MessageType.Trans_msg_Commit, "10.0.0.9@pid", "10.0.0.1:10911")
+    assert TraceDataEncoder.encoder_from_context_bean(rec).trans_data.split("\x01")[11] == "COMMIT_MESSAGE"
 
 
 def test_clients_built_with_enable_msg_trace_register_the_hooks():

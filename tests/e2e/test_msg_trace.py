@@ -11,9 +11,14 @@ from typing import Any
 import pytest
 
 from rocketmq_ref.client.consumer import ConsumeConcurrentlyStatus, ConsumeFromWhere, DefaultMQPushConsumer
-from rocketmq_ref.client.producer import DefaultMQProducer, SendStatus
+from rocketmq_ref.client.exception import MQClientException
+from rocketmq_ref.client.producer import (DefaultMQProducer, LocalTransactionState, SendStatus,
+                                          TransactionListener, TransactionMQProducer)
+from rocketmq_ref.client.trace import TraceDataEncoder
 from rocketmq_ref.common.message import Message
+from rocketmq_ref.common.message.message_type import MessageType
 from rocketmq_ref.tools import mqadmin
+from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
 from tests.broker.support import broker_props, start_broker, start_namesrv
 from tests.support.processes import ProcessFactory
 from tests.support.wait import wait_until
@@ -118,3 +123,39 @@ def test_a_custom_trace_topic_is_where_the_query_must_look(cluster):
     assert "trace_custom_pg" in wait_until(pub_row, timeout=10)
     code, _, err = cluster.mqadmin("queryMsgTraceById", "-i", result.msg_id)  # not in the default topic
     assert code == 1 and "no message" in err
+
+
+class Commit(TransactionListener):
+    def execute_local_transaction(self, msg, arg):
+        return LocalTransactionState.COMMIT_MESSAGE
+
+    def check_local_transaction(self, msg):
+        return LocalTransactionState.COMMIT_MESSAGE
+
+
+def test_a_traced_transaction_writes_its_half_send_and_its_commit(cluster):
+    producer = cluster.configure(TransactionMQProducer("trace_tx_pg", enable_msg_trace=True))
+    producer.set_transaction_listener(Commit())
+    producer.start()
+    result = producer.send_message_in_transaction(Message("TraceTopicTx", b"order", keys="tx-1"))
+    admin = DefaultMQAdminExt()
+    admin.set_namesrv_addr(cluster.namesrv.addr)
+    admin.start()
+    try:
+        def kinds() -> dict[str, Any] | None:
+            try:
+                found = admin.query_message("RMQ_SYS_TRACE_TOPIC", result.msg_id, 64, 0, 2**63 - 1)
+            except MQClientException:  # not indexed yet
+                return None
+            records = {c.trace_type.name: c for m in found
+                       for c in TraceDataEncoder.decoder_from_trace_data_string(m.body.decode())
+                       if c.trace_beans[0].msg_id == result.msg_id}
+            return records if {"Pub", "EndTransaction"} <= records.keys() else None
+
+        records = wait_until(kinds, timeout=10)
+    finally:
+        admin.shutdown()
+    assert records["Pub"].trace_beans[0].msg_type is MessageType.Trans_Msg_Half
+    end = records["EndTransaction"].trace_beans[0]
+    assert (end.transaction_state, end.from_transaction_check, records["EndTransaction"].group_name) == \
+        ("COMMIT_MESSAGE", False, "trace_tx_pg")

@@ -17,16 +17,14 @@ log = logging.getLogger("rocketmq_ref.client")
 
 def producer_trace_dispatcher(producer: Any, rpc_hook: Any, custom_trace_topic: str | None
                               ) -> AsyncTraceDispatcher | None:
-    """The dispatcher of a traced producer, its send hook (and end-transaction hook) registered."""
+    """The dispatcher of a traced producer, its send and end-transaction hooks registered."""
     try:
         impl = producer.default_mq_producer_impl
         dispatcher = AsyncTraceDispatcher(producer.producer_group, TraceDispatcherType.PRODUCE,
                                           custom_trace_topic, rpc_hook)
         dispatcher.set_host_producer(impl)
         impl.register_send_message_hook(SendMessageTraceHookImpl(dispatcher))
-        register_end = getattr(impl, "register_end_transaction_hook", None)
-        if register_end is not None:
-            register_end(EndTransactionTraceHookImpl(dispatcher))
+        impl.register_end_transaction_hook(EndTransactionTraceHookImpl(dispatcher))
         return dispatcher
     except Exception:  # noqa: BLE001 - Java: "system mqtrace hook init failed"
         log.error("system mqtrace hook init failed ,maybe can't send msg trace data", exc_info=True)

@@ -97,12 +97,36 @@ class SendMessageHook:
         pass
 
 
+@dataclass
+class EndTransactionContext:
+    """Java ``EndTransactionContext``: what an ``EndTransactionHook`` sees for each END_TRANSACTION."""
+
+    producer_group: str = ""
+    message: Any = None
+    broker_addr: str | None = None
+    msg_id: str | None = None
+    transaction_id: str | None = None
+    transaction_state: Any = None  # a LocalTransactionState
+    from_transaction_check: bool = False
+
+
+class EndTransactionHook:
+    """Java ``EndTransactionHook``: told of every commit/rollback/unknown answer sent to a broker."""
+
+    def hook_name(self) -> str:  # pragma: no cover - interface
+        return type(self).__name__
+
+    def end_transaction(self, context: EndTransactionContext) -> None:
+        pass
+
+
 class DefaultMQProducerImpl:
     def __init__(self, default_mq_producer: Any, rpc_hook: Any = None) -> None:
         self.default_mq_producer = default_mq_producer
         self.rpc_hook = rpc_hook
         self.topic_publish_info_table: dict[str, TopicPublishInfo] = {}
         self.send_message_hook_list: list[SendMessageHook] = []
+        self.end_transaction_hook_list: list[EndTransactionHook] = []
         self.service_state = ServiceState.CREATE_JUST
         self.mq_client_factory: Any = None
         self.mq_fault_strategy = MQFaultStrategy()
@@ -202,6 +226,24 @@ class DefaultMQProducerImpl:
                 hook.send_message_after(context)
             except Exception:  # noqa: BLE001
                 log.warning("failed to executeSendMessageHookAfter", exc_info=True)
+
+    def register_end_transaction_hook(self, hook: EndTransactionHook) -> None:
+        self.end_transaction_hook_list.append(hook)
+
+    def do_execute_end_transaction_hook(self, msg: Message, msg_id: str | None, broker_addr: str | None,
+                                        state: Any, from_transaction_check: bool,
+                                        transaction_id: str | None = None) -> None:
+        """Java ``doExecuteEndTransactionHook``: each hook sees the answer before it is sent."""
+        if not self.end_transaction_hook_list:
+            return
+        context = EndTransactionContext(
+            self.default_mq_producer.producer_group, msg, broker_addr, msg_id,
+            getattr(msg, "transaction_id", None) or transaction_id, state, from_transaction_check)
+        for hook in self.end_transaction_hook_list:
+            try:
+                hook.end_transaction(context)
+            except Exception:  # noqa: BLE001
+                log.warning("failed to executeEndTransactionHook", exc_info=True)
 
     def select_one_message_queue(self, tp_info: TopicPublishInfo, last_broker_name: str | None
                                  ) -> Any:
@@ -767,6 +809,7 @@ class DefaultMQProducerImpl:
             from_transaction_check=False, msg_id=send_result.msg_id, transaction_id=send_result.transaction_id)
         header.bname = broker_name
         remark = f"executeLocalTransactionBranch exception: {local_exception}" if local_exception else None
+        self.do_execute_end_transaction_hook(msg, send_result.msg_id, broker_addr, local_transaction_state, False)
         with span("DefaultMQProducerImpl.end_transaction", java=_JAVA + "endTransaction", books=("B8.3", "A3.2.4"),
                   attributes={"rocketmq_ref.transaction.local_state": local_transaction_state.name,
                               "server.address": broker_addr or ""}):
@@ -820,6 +863,7 @@ class DefaultMQProducerImpl:
                 from_transaction_check=True, msg_id=uniq, transaction_id=header.transaction_id)
             end.bname = getattr(header, "bname", None)
             remark = f"checkLocalTransactionState Exception: {exception}" if exception is not None else None
+            self.do_execute_end_transaction_hook(msg, uniq, addr, state, True, header.transaction_id)
             try:
                 self.mq_client_factory.mq_client_api_impl.end_transaction_oneway(addr, end, remark, 3000)
             except Exception as e:  # noqa: BLE001

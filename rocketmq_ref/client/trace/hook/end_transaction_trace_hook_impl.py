@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from rocketmq_ref.client.client_config import without_namespace
+from rocketmq_ref.client.impl.producer.default_mq_producer_impl import EndTransactionHook
 from rocketmq_ref.client.trace.trace_constants import TraceType
 from rocketmq_ref.client.trace.trace_context import TraceBean, TraceContext
 from rocketmq_ref.common import mixall
@@ -13,11 +14,7 @@ from rocketmq_ref.common.message import message_const as mc
 from rocketmq_ref.common.message.message_type import MessageType
 
 
-class EndTransactionTraceHookImpl:
-    """Java ``EndTransactionHook`` for trace: ``end_transaction(context)`` with the context's
-    ``producer_group``, ``message``, ``broker_addr``, ``msg_id``, ``transaction_id``,
-    ``transaction_state`` (a ``LocalTransactionState``) and ``from_transaction_check``."""
-
+class EndTransactionTraceHookImpl(EndTransactionHook):
     def __init__(self, local_dispatcher: Any) -> None:
         self.local_dispatcher = local_dispatcher
 
