@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from rocketmq_ref.client.consumer.listener import ConsumeMessageContext
+from rocketmq_ref.client.consumer.listener import ConsumeMessageContext, ConsumeReturnType
 from rocketmq_ref.client.impl.producer.default_mq_producer_impl import SendMessageContext
 from rocketmq_ref.client.producer import (DefaultMQProducer, LocalTransactionState, SendResult, SendStatus,
                                           TransactionMQProducer)
@@ -221,8 +221,12 @@ def test_consume_hook_writes_sub_before_and_a_sub_after_sharing_its_request_id()
     assert [b.msg_id for b in before.trace_beans] == ["UNIQ1"]
     assert (before.trace_type, before.group_name, before.region_id, before.trace_beans[0].retry_times,
             before.trace_beans[0].body_length) == (TraceType.SubBefore, "cg", "DefaultRegion", 1, 120)
-    assert (after.trace_type, after.request_id, after.is_success, after.group_name) == \
-        (TraceType.SubAfter, before.request_id, False, "cg")
+    assert (after.trace_type, after.request_id, after.is_success, after.group_name, after.context_code) == \
+        (TraceType.SubAfter, before.request_id, False, "cg", ConsumeReturnType.FAILED.value)
+    ctx.props = {"ConsumeContextType": "TIME_OUT"}  # what Java's consume services put there
+    hook.consume_message_before(ctx)
+    hook.consume_message_after(ctx)
+    assert appended[-1].context_code == ConsumeReturnType.TIME_OUT.value
 
 
 def test_end_transaction_hook_records_the_answer_sent_to_the_broker():

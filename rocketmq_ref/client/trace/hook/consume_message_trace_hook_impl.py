@@ -59,6 +59,8 @@ class ConsumeMessageTraceHookImpl(ConsumeMessageHook):
         after.cost_time = int((int(time.time() * 1000) - before.time_stamp) / len(context.msg_list))
         after.trace_beans = before.trace_beans
         context_type = (context.props or {}).get(mixall.CONSUME_CONTEXT_TYPE)
-        if context_type is not None and context_type in ConsumeReturnType.__members__:
+        if context_type in ConsumeReturnType.__members__:
             after.context_code = ConsumeReturnType[context_type].value
+        elif not context.success:  # the consume service did not say why: a failed listener call
+            after.context_code = ConsumeReturnType.FAILED.value
         self.local_dispatcher.append(after)
