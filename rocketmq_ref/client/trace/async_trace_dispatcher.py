@@ -23,9 +23,8 @@ import random
 import threading
 import time
 import uuid
-from typing import Any, Iterator, Sequence
-
 from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -115,6 +114,7 @@ class AsyncTraceDispatcher:
         self.polling_time_mil = 100
         self.wait_time_threshold_mil = 500
         self.discard_count = 0
+        self._discard_lock = threading.Lock()
         self.trace_context_queue: queue.Queue[TraceContext] = queue.Queue(1024)
         self.task_queue_by_topic: dict[str, TraceDataSegment] = {}
         self.group = group
@@ -186,7 +186,8 @@ class AsyncTraceDispatcher:
             self.trace_context_queue.put_nowait(ctx)
             return True
         except queue.Full:
-            self.discard_count += 1
+            with self._discard_lock:  # Java's AtomicLong: appends come from every user thread
+                self.discard_count += 1
             log.info("buffer full%d ,context is %s", self.discard_count, ctx)
             return False
 
@@ -268,7 +269,8 @@ class AsyncTraceDispatcher:
         try:
             self.trace_executor.submit(self.send_trace_data, topic, beans)
         except (RejectedExecutionException, RuntimeError):  # full, or shut down
-            self.discard_count += len(beans)
+            with self._discard_lock:
+                self.discard_count += len(beans)
             log.warning("trace send pool rejected %d records for %s", len(beans), topic)
 
     def send_trace_data(self, topic: str, beans: list[TraceTransferBean]) -> None:
@@ -290,7 +292,7 @@ class AsyncTraceDispatcher:
             else:
                 producer.send(message, self._selector, broker_set)
         except Exception as e:  # noqa: BLE001 - a lost trace is logged, never raised at the user
-            log.error("send trace data failed, the traceData is %s: %s", data, e)
+            log.error("send trace data failed, the traceData is %.500s: %s", data, e)
 
     @staticmethod
     def try_get_message_queue_broker_set(producer_impl: Any, topic: str) -> set[str]:
