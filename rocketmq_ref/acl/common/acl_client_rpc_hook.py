@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rocketmq_ref.acl.common.acl_utils import cal_signature, combine_request_content
+from rocketmq_ref.acl.common.acl_utils import cal_signature, request_content_head
 from rocketmq_ref.acl.common.session_credentials import (ACCESS_KEY, SECURITY_TOKEN, SIGNATURE,
                                                          SessionCredentials)
 from rocketmq_ref.remoting.rpc_hook import RPCHook
@@ -27,8 +27,8 @@ class AclClientRPCHook(RPCHook):
         request.add_ext_field(ACCESS_KEY, c.access_key)
         if c.security_token is not None:
             request.add_ext_field(SECURITY_TOKEN, c.security_token)
-        total = combine_request_content(request, self.parse_request_content(request))
-        request.add_ext_field(SIGNATURE, cal_signature(total, c.secret_key))
+        head = request_content_head(self.parse_request_content(request))
+        request.add_ext_field(SIGNATURE, cal_signature(head, c.secret_key, request.body))
 
     def do_after_response(self, remote_addr: str | None, request: "RemotingCommand",
                           response: "RemotingCommand | None") -> None:
@@ -37,7 +37,7 @@ class AclClientRPCHook(RPCHook):
     @staticmethod
     def parse_request_content(request: "RemotingCommand") -> dict[str, str]:
         """The ext fields with the custom header written into them (Java sorts them in a TreeMap;
-        ``combine_request_content`` sorts)."""
+        ``request_content_head`` sorts)."""
         request.make_custom_header_to_net()
         return request.ext_fields  # type: ignore[return-value]
 

@@ -25,21 +25,27 @@ if TYPE_CHECKING:
 log = logging.getLogger("rocketmq_ref.acl")
 
 
+def request_content_head(fields: Mapping[str, str], excluded: frozenset[str] | tuple[str, ...] = (SIGNATURE,)
+                         ) -> bytes:
+    """The values of ``fields`` in key order, ``excluded`` keys left out, as UTF-8: what is signed
+    before the body."""
+    return "".join([fields[k] for k in sorted(fields) if k not in excluded]).encode(CHARSET)
+
+
 def combine_request_content(request: "RemotingCommand", fields: Mapping[str, str]) -> bytes:
     """Java ``combineRequestContent``: the values of ``fields`` in key order (``Signature`` left
-    out), then the body."""
-    text = "".join(fields[k] for k in sorted(fields) if k != SIGNATURE)
-    head = text.encode(CHARSET)
-    body = request.body
-    return head + bytes(body) if body else head
+    out), then the body.  (The signing paths use ``request_content_head`` and sign the body after
+    it, uncopied.)"""
+    return combine_bytes(request_content_head(fields), request.body)
 
 
 def combine_bytes(b1: bytes | None, b2: bytes | None) -> bytes:
-    return (b1 or b"") + (b2 or b"")
+    return (b1 or b"") + bytes(b2 or b"")
 
 
-def cal_signature(data: bytes, secret_key: str) -> str:
-    return _sign(data, secret_key)
+def cal_signature(data: bytes, secret_key: str, body: bytes | None = None) -> str:
+    """``Signature`` of ``data`` (then ``body``, when given) with the secret key."""
+    return _sign(data, secret_key, more=body)
 
 
 # -- addresses (used by RemoteAddressStrategyFactory) -------------------------------------------------

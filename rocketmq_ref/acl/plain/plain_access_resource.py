@@ -41,7 +41,8 @@ class PlainAccessResource:
     resource_perm_map: dict[str, int] | None = None
     remote_address_strategy: Any = None
     request_code: int = 0
-    content: bytes | None = None
+    content: bytes | None = None  # the signed ext-field values; Java appends the body here
+    body: bytes | None = None  # signed after ``content`` (not copied onto it)
     signature: str | None = None
     secret_token: str | None = None
     recognition: str | None = None

@@ -16,7 +16,7 @@ from rocketmq_ref.acl.access_validator import AccessValidator
 from rocketmq_ref.acl.acl_file_watch_service import WATCH_INTERVAL, AclFileWatchService
 from rocketmq_ref.acl.common import permission as P
 from rocketmq_ref.acl.common.acl_exception import AclException
-from rocketmq_ref.acl.common.acl_utils import combine_request_content
+from rocketmq_ref.acl.common.acl_utils import request_content_head
 from rocketmq_ref.acl.common.session_credentials import ACCESS_KEY, SECURITY_TOKEN, SIGNATURE
 from rocketmq_ref.acl.plain.plain_access_resource import (PlainAccessResource, get_retry_topic,
                                                           is_retry_topic)
@@ -76,8 +76,8 @@ class PlainAccessValidator(AccessValidator):
             self._add_resources(resource, request, ext)
         except Exception as e:
             raise AclException(str(e)) from e
-        content = {k: v for k, v in ext.items() if k not in _UNSIGNED}
-        resource.content = combine_request_content(request, content)
+        resource.content = request_content_head(ext, _UNSIGNED)  # the body is signed after it
+        resource.body = request.body
         return resource
 
     @staticmethod

@@ -388,7 +388,7 @@ class PlainPermissionManager:
             raise AclException(f"No PlainAccessResource for accessKey={resource.access_key}")
         if owned.remote_address_strategy.match(resource):
             return
-        signature = cal_signature(resource.content or b"", owned.secret_key)  # type: ignore[arg-type]
+        signature = cal_signature(resource.content or b"", owned.secret_key, resource.body)  # type: ignore[arg-type]
         if signature != resource.signature:
             raise AclException(f"Check signature failed for accessKey={resource.access_key}")
         # the message-trace topic is open to every signed account (Java skips its check)
