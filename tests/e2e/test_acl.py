@@ -194,3 +194,23 @@ def test_hand_edits_of_plain_acl_are_picked_up(cluster):
         except (MQBrokerException, MQClientException):
             return False
     assert wait_until(sent, timeout=15)
+
+
+def test_update_global_white_addr_lets_unsigned_clients_in(cluster, monkeypatch):
+    (cluster.home / "conf" / "tools.yml").write_text(f"accessKey: {ADMIN[0]}\nsecretKey: {ADMIN[1]}\n")
+    monkeypatch.setenv("ROCKETMQ_HOME", str(cluster.home))
+    plain = cluster.configure(DefaultMQProducer("aclPlainPG"))
+    plain.start()
+    with pytest.raises((MQBrokerException, MQClientException)):
+        send(plain, b"unsigned")
+    base = ["updateGlobalWhiteAddr", "-n", cluster.namesrv.addr, "-b", cluster.broker.addr, "-g", "127.0.0.1"]
+    # Java 4.9.8's broker needs aclFileFullPath (@CFNotNull), so -p cannot be left out
+    err = io.StringIO()
+    assert mqadmin.main(base, io.StringIO(), err) == 1
+    assert "aclFileFullPath" in err.getvalue()
+    path = str(cluster.home / "conf" / "plain_acl.yml")
+    out = io.StringIO()
+    assert mqadmin.main(base + ["-p", path], out, io.StringIO()) == 0
+    assert out.getvalue() == f"update global white remote addresses to {cluster.broker.addr} success.\n"
+    assert yaml.safe_load(Path(path).read_text())["globalWhiteRemoteAddresses"] == ["127.0.0.1"]
+    assert send(plain, b"unsigned").send_status is SendStatus.SEND_OK  # auto-created, no key at all
