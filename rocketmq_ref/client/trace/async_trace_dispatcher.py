@@ -175,6 +175,7 @@ class AsyncTraceDispatcher:
     def start_for(self, client: Any) -> None:
         """``start`` on the host client's name server and access channel, as its ``start`` does
         after its own; a failure is logged, never raised at the user (Java logs it too)."""
+        self.trace_producer.use_tls = client.use_tls  # Java's setUseTLS passes it on
         try:
             self.start(client.namesrv_addr, getattr(client, "access_channel", AccessChannel.LOCAL))
         except Exception:  # noqa: BLE001
