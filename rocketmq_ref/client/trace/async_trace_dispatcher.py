@@ -163,7 +163,7 @@ class AsyncTraceDispatcher:
             producer = self.trace_producer
             if namesrv_addr:
                 producer.set_namesrv_addr(namesrv_addr)
-            producer.set_instance_name(f"{TraceConstants.TRACE_INSTANCE_NAME}_{namesrv_addr}")
+            producer.set_instance_name(f"{TraceConstants.TRACE_INSTANCE_NAME}_{namesrv_addr or 'null'}")
             with untraced():
                 producer.start()
             self._started = True
