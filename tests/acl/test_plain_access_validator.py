@@ -166,11 +166,28 @@ def test_parse_takes_the_retry_topic_of_a_retry_send(validator):
     assert resource.white_remote_address == "127.0.0.1"
 
 
-def test_unsigned_fields_do_not_break_the_signature(validator):
+def test_unique_key_query_flag_is_not_signed_but_trace_context_is(validator):
     request = send("topicB")
-    request.ext_fields["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
     request.ext_fields["_UNIQUE_KEY_QUERY"] = "true"
     check(validator, request)
+    request.ext_fields["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    with pytest.raises(AclException, match="Check signature failed"):  # as a Java broker would
+        check(validator, request)
+
+
+def test_trace_context_added_after_the_hook_is_signed_when_encoded(validator):
+    request = RemotingCommand.create_request_command(RequestCode.SEND_MESSAGE_V2, None, b"body")
+    request.ext_fields = {"a": "PG", "b": "topicB"}
+    hook = AclClientRPCHook(SessionCredentials("RocketMQ", "12345678"))
+    hook.do_before_request(None, request)
+    request.ext_fields["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    check(validator, RemotingCommand.decode(request.encode()[4:]))
+    # a retry: hooks again, a new client span, a new traceparent of the same length
+    hook.do_before_request(None, request)
+    request.ext_fields["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-00000000000000aa-01"
+    wire = RemotingCommand.decode(request.encode()[4:])
+    assert wire.ext_fields["traceparent"].endswith("aa-01")
+    check(validator, wire)
 
 
 def test_permission_bits():

@@ -98,13 +98,15 @@ def send(producer: DefaultMQProducer, body: bytes, topic: str = TOPIC):
     return producer.send(Message(topic, body=body), 3000)
 
 
-def test_signed_clients_send_and_consume_and_a_wrong_secret_is_refused(cluster, monkeypatch):
+def test_signed_clients_send_and_consume_and_a_wrong_secret_is_refused(cluster, monkeypatch, spans):
     admin = cluster.producer(ADMIN, "aclAdminPG")
     admin.create_topic("TBW102", TOPIC, 2)  # UPDATE_AND_CREATE_TOPIC: an admin code
     assert wait_until(lambda: admin.fetch_publish_message_queues(TOPIC), timeout=15)
 
     producer = cluster.producer(PRODUCER, "aclPG")
     assert send(producer, b"signed-1").send_status is SendStatus.SEND_OK
+    # tracing is on in this process: the request carried a traceparent, signed when it was encoded
+    assert any(s.name == "SEND_MESSAGE_V2" and s.kind.name == "CLIENT" for s in spans.get_finished_spans())
 
     got: list[bytes] = []
     consumer = cluster.configure(DefaultMQPushConsumer(GROUP, rpc_hook=hook(CONSUMER)))

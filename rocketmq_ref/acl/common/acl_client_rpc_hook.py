@@ -4,10 +4,15 @@
 
 Before a request is sent: ``AccessKey`` (and ``SecurityToken``) go into the ext fields, the custom
 header is written into them, and ``Signature`` = Base64(HmacSHA1(secret, sorted values + body)).
+
+Our remoting client writes the W3C trace context (``traceparent``) into the ext fields after the
+RPC hooks ran, and a broker signs over every field it receives.  So the request's custom header is
+wrapped: when the frame is encoded, the fields are written again and, if trace context was added,
+the request is signed again over exactly what goes on the wire.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rocketmq_ref.acl.common.acl_utils import cal_signature, request_content_head
 from rocketmq_ref.acl.common.session_credentials import (ACCESS_KEY, SECURITY_TOKEN, SIGNATURE,
@@ -17,12 +22,21 @@ from rocketmq_ref.remoting.rpc_hook import RPCHook
 if TYPE_CHECKING:
     from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
 
+_LATE_FIELDS = ("traceparent", "tracestate")
+
 
 class AclClientRPCHook(RPCHook):
     def __init__(self, session_credentials: SessionCredentials) -> None:
         self.session_credentials = session_credentials
 
     def do_before_request(self, remote_addr: str | None, request: "RemotingCommand") -> None:
+        header = request.custom_header
+        if isinstance(header, _SignOnEncode):  # signed before (a retry): start from the real header
+            request.custom_header = header = header.header
+        self.sign(request)
+        request.custom_header = _SignOnEncode(header, self, request)
+
+    def sign(self, request: "RemotingCommand") -> None:
         c = self.session_credentials
         request.add_ext_field(ACCESS_KEY, c.access_key)
         if c.security_token is not None:
@@ -43,3 +57,35 @@ class AclClientRPCHook(RPCHook):
 
     def get_session_credentials(self) -> SessionCredentials:
         return self.session_credentials
+
+
+def _late_values(ext_fields: dict[str, str] | None) -> tuple[str | None, ...]:
+    return tuple(ext_fields.get(k) for k in _LATE_FIELDS) if ext_fields else (None,) * len(_LATE_FIELDS)
+
+
+class _SignOnEncode:
+    """Stands in for a signed request's custom header until the frame is encoded."""
+
+    __slots__ = ("header", "hook", "request", "signed_late")
+
+    def __init__(self, header: Any, hook: AclClientRPCHook, request: "RemotingCommand") -> None:
+        self.header = header
+        self.hook = hook
+        self.request = request
+        self.signed_late = _late_values(request.ext_fields)
+
+    def encode_to(self, ext_fields: dict[str, str]) -> None:
+        if self.header is not None:
+            self.header.encode_to(ext_fields)
+        late = _late_values(ext_fields)
+        if late != self.signed_late:  # trace context written after the hook: sign what is sent
+            request = self.request
+            request.custom_header = self.header
+            try:
+                self.hook.sign(request)
+            finally:
+                request.custom_header = self
+            self.signed_late = late
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.header, name)

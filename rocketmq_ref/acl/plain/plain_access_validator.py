@@ -4,8 +4,8 @@
 ``parse`` reads the access key and signature from the ext fields, the resources the request code
 touches (a send needs PUB on its topic, a pull SUB on its topic and its group's retry topic, a
 heartbeat SUB on every subscribed topic and group, ...) and the signed content: every ext field but
-``Signature`` and ``_UNIQUE_KEY_QUERY`` (and this project's W3C ``traceparent``/``tracestate``,
-which our client adds after signing and a Java client never sends), sorted by key, then the body.
+``Signature`` and ``_UNIQUE_KEY_QUERY``, sorted by key, then the body (our client's W3C
+``traceparent`` is signed like any other field: see ``AclClientRPCHook``).
 """
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ from rocketmq_ref.remoting.rpc_hook import RPCHook
 
 log = logging.getLogger("rocketmq_ref.acl")
 
-#: ext fields left out of the signed content (see the module docstring)
-_UNSIGNED = frozenset((SIGNATURE, UNIQUE_MSG_QUERY_FLAG, "traceparent", "tracestate"))
+#: ext fields left out of the signed content
+_UNSIGNED = frozenset((SIGNATURE, UNIQUE_MSG_QUERY_FLAG))
 
 
 class PlainAccessValidator(AccessValidator):
