@@ -202,3 +202,15 @@ def test_permission_bits():
         P.check_resource_perms(["topicA"])
     with pytest.raises(AclException, match="expected permissions"):
         P.check_resource_perms(["topicA=ALL"])
+
+
+def test_malformed_requests_are_refused_with_the_reason(validator):
+    with pytest.raises(AclException):
+        validator.parse(signed(RequestCode.HEART_BEAT, {}, body=b"{not json"), CLIENT)
+    missing = signed(RequestCode.UPDATE_CONSUMER_OFFSET, {"topic": "topicC"})  # no consumerGroup
+    with pytest.raises(AclException, match="consumerGroup"):
+        validator.parse(missing, CLIENT)
+    unsigned = send("topicB")
+    del unsigned.ext_fields["Signature"]
+    with pytest.raises(AclException, match="Check signature failed"):
+        check(validator, unsigned)
