@@ -114,6 +114,15 @@ def test_update_creates_an_account_in_the_default_file_and_bumps_the_version(tmp
     assert owned.secret_key == "otherSecret1" and owned.admin
 
 
+def test_write_back_keeps_the_file_mode_and_leaves_no_temporary_file(tmp_path):
+    m = PlainPermissionManager(str(home_with(tmp_path)))
+    default = tmp_path / "conf" / "plain_acl.yml"
+    os.chmod(default, 0o640)
+    assert m.update_access_config(PlainAccessConfig(access_key="modeUser1", secret_key="modeSecret1"))
+    assert os.stat(default).st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in (tmp_path / "conf").iterdir()) == ["plain_acl.yml"]
+
+
 def test_update_refuses_short_keys_and_bad_perms(tmp_path):
     m = PlainPermissionManager(str(home_with(tmp_path)))
     before = (tmp_path / "conf" / "plain_acl.yml").read_text()

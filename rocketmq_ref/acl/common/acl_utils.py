@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -168,10 +169,21 @@ def write_data_object(path: str, data_map: Mapping[str, Any]) -> bool:
     text = yaml.safe_dump(dict(data_map), default_flow_style=False, sort_keys=False, allow_unicode=True)
     directory = os.path.dirname(os.path.abspath(path))
     try:
+        try:
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
         fd, tmp = tempfile.mkstemp(prefix=".plain_acl.", dir=directory)
-        with os.fdopen(fd, "w", encoding=CHARSET) as f:
-            f.write(text)
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "w", encoding=CHARSET) as f:
+                f.write(text)
+            os.chmod(tmp, mode)  # the file keeps its permissions, as Java's FileWriter leaves them
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
     except OSError as e:
         raise AclException(str(e)) from e
     return True
