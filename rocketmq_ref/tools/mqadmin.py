@@ -56,7 +56,10 @@ def init_command() -> list[SubCommand]:
 
 
 def find_sub_command(name: str) -> SubCommand | None:
-    return next((c for c in init_command() if c.command_name() == name), None)
+    """Java ``findSubCommand``: the name or the command's alias, in any case."""
+    name = name.lower()
+    return next((c for c in init_command() if c.command_name().lower() == name
+                 or (getattr(c, "alias", None) or "").lower() == name), None)
 
 
 def print_help(out: TextIO) -> None:

@@ -140,6 +140,7 @@ class UpdateAccessConfigSubCommand(SubCommand):
 
 class DeleteAccessConfigSubCommand(SubCommand):
     name = "deleteAclConfig"
+    alias = "deleteAccessConfig"  # Java commandAlias
     desc = "Delete Acl Config Account in broker"
 
     def build_command_line_options(self) -> list:
