@@ -168,3 +168,29 @@ def test_values_the_sdk_must_check_are_kept_as_the_sdk_keeps_them(spans):
     assert f.attributes["code"] == 7 and f.attributes["plain"] == 1 and f.attributes["n"] is None
     assert f.attributes["rocketmq_ref.java.method"] == "changed"
     assert json.loads(TracesDataEncoder().encode([f])) == json.loads(json.dumps(encode_traces_data([f])))
+
+
+def test_a_burst_of_spans_is_written_whole_to_the_json_lines_file(tmp_path, monkeypatch):
+    """While the exporter is busy writing a batch, spans keep coming: the queue holds them (the
+    SDK's default queue of 2048 would drop the rest)."""
+    import threading
+
+    from rocketmq_ref.common.tracing_setup import configure_tracing
+
+    release = threading.Event()
+    write = JsonLinesSpanExporter.export
+
+    def slow_export(self, batch):
+        release.wait(30)  # a slow disk
+        return write(self, batch)
+
+    monkeypatch.setattr(JsonLinesSpanExporter, "export", slow_export)
+    path = tmp_path / "burst.jsonl"
+    provider = configure_tracing("burst", jsonl_path=str(path), set_global=False)
+    tracer = provider.get_tracer("rocketmq_ref")
+    for i in range(5000):
+        tracer.start_span("CommitLog.put_message", attributes={"i": i}).end()
+    release.set()
+    provider.shutdown()
+    read = read_spans(path)
+    assert len(read) == 5000 and {s["attrs"]["i"] for s in read} == set(range(5000))
