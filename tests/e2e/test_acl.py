@@ -216,3 +216,7 @@ def test_update_global_white_addr_lets_unsigned_clients_in(cluster, monkeypatch)
     assert out.getvalue() == f"update global white remote addresses to {cluster.broker.addr} success.\n"
     assert yaml.safe_load(Path(path).read_text())["globalWhiteRemoteAddresses"] == ["127.0.0.1"]
     assert send(plain, b"unsigned").send_status is SendStatus.SEND_OK  # auto-created, no key at all
+    # GET_BROKER_CLUSTER_ACL_CONFIG (54, answered by 4.8.0-4.9.7) is gone from 4.9.8: not supported
+    api = plain.default_mq_producer_impl.mq_client_factory.mq_client_api_impl
+    response = api.invoke_broker(cluster.broker.addr, 54, None, None, 3000, ok_codes=(3,))
+    assert response.remark == " request type 54 not supported"
