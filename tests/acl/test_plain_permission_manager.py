@@ -108,6 +108,9 @@ def test_update_creates_an_account_in_the_default_file_and_bumps_the_version(tmp
     assert len(again) == 1 and again[0]["secretKey"] == "otherSecret1" and again[0]["admin"] is True
     assert written["dataVersion"][0]["counter"] == 2
     assert m.data_version.counter == 2
+    # the fields the update left out stay, in the file and in memory
+    owned = m.acl_plain_access_resource_map[str(default)]["newUser01"]
+    assert owned.resource_perm_map == {"topicA": 12, "%RETRY%g1": 8} and owned.default_topic_perm == 8
     # what was written loads back the same way
     fresh = PlainPermissionManager(str(tmp_path))
     owned = fresh.acl_plain_access_resource_map[str(default)]["newUser01"]

@@ -253,7 +253,7 @@ class PlainPermissionManager:
         self.check_plain_access_config(config)
         P.check_resource_perms(config.topic_perms)
         P.check_resource_perms(config.group_perms)
-        resource = self.build_plain_access_resource(config)
+        self.build_plain_access_resource(config)  # refuse what could not be loaded back
         with self.lock:
             file_name = self.access_key_table.get(config.access_key)  # type: ignore[arg-type]
             if file_name is None:
@@ -272,12 +272,9 @@ class PlainPermissionManager:
                 accounts.append(self.create_acl_access_config_map(None, config))
             conf[C.CONFIG_ACCOUNTS] = accounts
             written = write_data_object(file_name, self.update_acl_config_file_version(file_name, conf))
-            table = dict(self.access_key_table)
-            table[config.access_key] = file_name  # type: ignore[index]
-            accounts_map = dict(self.acl_plain_access_resource_map.get(file_name, {}))
-            accounts_map[config.access_key] = resource  # type: ignore[index]
-            self.acl_plain_access_resource_map[file_name] = accounts_map
-            self.access_key_table = table
+            # what the file now says, at once (Java keeps the partial config until its watcher
+            # reloads the file: the fields an update leaves out are kept in the file, not in memory)
+            self._load_one(file_name)
             if file_name not in self.file_list:
                 self.file_list.append(file_name)
             return written
@@ -299,13 +296,9 @@ class PlainPermissionManager:
                 if isinstance(account, dict) and str(account.get(C.CONFIG_ACCESS_KEY)) == access_key:
                     accounts.pop(i)
                     conf[C.CONFIG_ACCOUNTS] = accounts
-                    table = dict(self.access_key_table)
-                    del table[access_key]
-                    accounts_map = dict(self.acl_plain_access_resource_map.get(file_name, {}))
-                    accounts_map.pop(access_key, None)
-                    self.acl_plain_access_resource_map[file_name] = accounts_map
-                    self.access_key_table = table
-                    return write_data_object(file_name, self.update_acl_config_file_version(file_name, conf))
+                    written = write_data_object(file_name, self.update_acl_config_file_version(file_name, conf))
+                    self._load_one(file_name)
+                    return written
             return False
 
     def update_global_white_addrs_config(self, global_white_addrs_list: list[str] | None,
