@@ -6,7 +6,7 @@ its secret, white address strategy, admin flag, default perms and per-resource p
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rocketmq_ref.common.mixall import RETRY_GROUP_TOPIC_PREFIX
@@ -46,7 +46,6 @@ class PlainAccessResource:
     signature: str | None = None
     secret_token: str | None = None
     recognition: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def add_resource_and_perm(self, resource: str | None, perm: int) -> None:
         if resource is None:
