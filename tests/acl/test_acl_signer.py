@@ -78,3 +78,15 @@ def test_combine_request_content_leaves_out_signature_and_takes_no_body():
 def test_unknown_algorithm_is_an_acl_exception():
     with pytest.raises(AclException, match="signature-failed"):
         cal_signature(b"x", "k", "HmacNope")
+
+
+def test_binary_rocketmq_header_carries_what_was_signed():
+    from rocketmq_ref.remoting.protocol.remoting_command import SerializeType
+
+    request = _request({"topic": "TopicA", "group": "G1"}, b"Hello")
+    request.serialize_type_current_rpc = SerializeType.ROCKETMQ
+    AclClientRPCHook(SessionCredentials("RocketMQ", "12345678")).do_before_request(None, request)
+    decoded = RemotingCommand.decode(request.encode()[4:])
+    assert decoded.serialize_type_current_rpc == SerializeType.ROCKETMQ
+    assert decoded.ext_fields["Signature"] == "zW77irNsk8W+sghVWQ9/52qkeh8="
+    assert decoded.ext_fields == request.ext_fields
