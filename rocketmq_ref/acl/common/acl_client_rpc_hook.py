@@ -30,19 +30,14 @@ class AclClientRPCHook(RPCHook):
         self.session_credentials = session_credentials
 
     def do_before_request(self, remote_addr: str | None, request: "RemotingCommand") -> None:
-        header = request.custom_header
-        if isinstance(header, _SignOnEncode):  # signed before (a retry): start from the real header
-            request.custom_header = header = header.header
-        self.sign(request)
-        request.custom_header = _SignOnEncode(header, self, request)
-
-    def sign(self, request: "RemotingCommand") -> None:
+        _SignOnEncode.unwrap(request)  # a retried request: start from its real header
         c = self.session_credentials
         request.add_ext_field(ACCESS_KEY, c.access_key)
-        if c.security_token is not None:
+        if c.security_token is not None:  # optional
             request.add_ext_field(SECURITY_TOKEN, c.security_token)
         head = request_content_head(self.parse_request_content(request))
         request.add_ext_field(SIGNATURE, cal_signature(head, c.secret_key, request.body))
+        _SignOnEncode.wrap(self, request)  # trace context written after the hooks is signed too
 
     def do_after_response(self, remote_addr: str | None, request: "RemotingCommand",
                           response: "RemotingCommand | None") -> None:
@@ -74,18 +69,21 @@ class _SignOnEncode:
         self.request = request
         self.signed_late = _late_values(request.ext_fields)
 
+    @classmethod
+    def wrap(cls, hook: AclClientRPCHook, request: "RemotingCommand") -> None:
+        request.custom_header = cls(request.custom_header, hook, request)
+
+    @staticmethod
+    def unwrap(request: "RemotingCommand") -> None:
+        header = request.custom_header
+        if isinstance(header, _SignOnEncode):
+            request.custom_header = header.header
+
     def encode_to(self, ext_fields: dict[str, str]) -> None:
         if self.header is not None:
             self.header.encode_to(ext_fields)
-        late = _late_values(ext_fields)
-        if late != self.signed_late:  # trace context written after the hook: sign what is sent
-            request = self.request
-            request.custom_header = self.header
-            try:
-                self.hook.sign(request)
-            finally:
-                request.custom_header = self
-            self.signed_late = late
+        if _late_values(ext_fields) != self.signed_late:  # sign what is sent, trace context too
+            self.hook.do_before_request(None, self.request)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.header, name)
