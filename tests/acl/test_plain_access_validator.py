@@ -214,3 +214,18 @@ def test_malformed_requests_are_refused_with_the_reason(validator):
     del unsigned.ext_fields["Signature"]
     with pytest.raises(AclException, match="Check signature failed"):
         check(validator, unsigned)
+
+
+@pytest.mark.parametrize("code, fields, needed", [
+    (RequestCode.SEND_MESSAGE, {"topic": "T1", "producerGroup": "PG"}, {"T1": P.PUB}),
+    (RequestCode.SEND_MESSAGE, {"topic": "%RETRY%G1", "group": "G1"}, {"%RETRY%G1": P.SUB}),
+    (RequestCode.CONSUMER_SEND_MSG_BACK, {"group": "G1", "offset": "0"}, {"%RETRY%G1": P.SUB}),
+    (RequestCode.QUERY_MESSAGE, {"topic": "T1", "key": "k"}, {"T1": P.SUB}),
+    (RequestCode.GET_CONSUMER_LIST_BY_GROUP, {"consumerGroup": "G1"}, {"%RETRY%G1": P.SUB}),
+    (RequestCode.UNREGISTER_CLIENT, {"clientID": "c1", "consumerGroup": "G1"}, {"%RETRY%G1": P.SUB}),
+    (RequestCode.UPDATE_CONSUMER_OFFSET, {"consumerGroup": "G1", "topic": "T1", "queueId": "0",
+                                          "commitOffset": "5"}, {"%RETRY%G1": P.SUB, "T1": P.SUB}),
+    (RequestCode.GET_ROUTEINFO_BY_TOPIC, {"topic": "T1"}, None),  # signature only
+])
+def test_resources_each_request_code_needs(validator, code, fields, needed):
+    assert validator.parse(signed(code, fields), CLIENT).resource_perm_map == needed
