@@ -59,15 +59,27 @@ def wait_spans(exporter, predicate, timeout=5.0):
 
 
 def test_registration_client_span_is_the_parent_of_the_name_server_server_span(inproc_cluster, spans):
+    from opentelemetry import trace
+
     namesrv, broker = inproc_cluster
-    broker.do_register_broker_all_now(True, False, True)
-    server = wait_spans(spans, lambda s: s.name == "REGISTER_BROKER" and s.kind.name == "SERVER")
-    client = [s for s in spans.get_finished_spans() if s.name == "REGISTER_BROKER" and s.kind.name == "CLIENT"]
-    assert server and client
-    assert server[-1].parent.span_id == client[-1].context.span_id
-    outer = by_name(spans.get_finished_spans(), "BrokerOuterAPI.register_broker_all")[-1]
-    assert client[-1].parent.span_id == outer.context.span_id
-    assert outer.attributes["rocketmq_ref.java.method"].endswith("BrokerOuterAPI#registerBrokerAll")
+    # the broker's own start-up and periodic registrations run beside this one: follow ours only
+    with trace.get_tracer("tests").start_as_current_span("test registration") as root:
+        broker.do_register_broker_all_now(True, False, True)
+    trace_id = root.get_span_context().trace_id
+
+    def ours(name, kind=None):
+        return [s for s in spans.get_finished_spans() if s.name == name
+                and s.context.trace_id == trace_id and (kind is None or s.kind.name == kind)]
+
+    server = wait_spans(spans, lambda s: s.name == "REGISTER_BROKER" and s.kind.name == "SERVER"
+                        and s.context.trace_id == trace_id)
+    client = ours("REGISTER_BROKER", "CLIENT")
+    assert len(server) == 1 and len(client) == 1, (server, client)
+    assert server[0].parent.span_id == client[0].context.span_id
+    outer = ours("BrokerOuterAPI.register_broker_all")
+    assert len(outer) == 1 and outer[0].parent.span_id == root.get_span_context().span_id
+    assert client[0].parent.span_id == outer[0].context.span_id
+    assert outer[0].attributes["rocketmq_ref.java.method"].endswith("BrokerOuterAPI#registerBrokerAll")
 
 
 def test_send_span_chain_reaches_the_commit_log(inproc_cluster, spans):
