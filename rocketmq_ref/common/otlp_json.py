@@ -210,6 +210,8 @@ class TracesDataEncoder:
                 out.append(f'{head}{{"intValue":"{value}"}}}}')
             elif t is bool:
                 out.append(head + ('{"boolValue":true}}' if value else '{"boolValue":false}}'))
+            elif isinstance(value, int) and not isinstance(value, bool):  # an IntEnum code
+                out.append(f'{head}{{"intValue":"{value!s}"}}}}')
             else:
                 out.append(head + _dumps(any_value(value)) + "}")
         return ",".join(out)

@@ -99,6 +99,7 @@ _UNSET = Status(StatusCode.UNSET)
 _SAMPLED = TraceFlags(TraceFlags.SAMPLED)
 _SAMPLED_RANDOM = TraceFlags(TraceFlags.SAMPLED | TraceFlags.RANDOM_TRACE_ID)
 _NO_EVENTS: tuple[Event, ...] = ()
+_PLAIN_TYPES = tuple(_PLAIN)
 _SHARED_LOCK = threading.Lock()  # immutable attribute maps never take it but deep copies
 _DEFAULT_SAMPLER = sampling.ParentBased(sampling.ALWAYS_ON).get_description()
 
@@ -163,7 +164,8 @@ class _FastSpan(Span):
             for k, v in attributes.items():
                 if static is not None and k in static:
                     self._static = static = None  # a fixed attribute changes: encode it anew
-                if type(v) in _PLAIN and type(k) is str and k and (
+                # the SDK keeps any str/bool/int/float as it is, subclasses too (an IntEnum code)
+                if isinstance(v, _PLAIN_TYPES) and type(k) is str and k and (
                         k in d or len(d) < bounded.maxlen):  # type: ignore[union-attr,operator]
                     d[k] = v
                 else:  # the SDK's own checks (and, when full, the oldest attribute dropped)
