@@ -333,6 +333,22 @@ def test_offsets_are_kept_across_a_consumer_restart(cluster):
     assert second.bodies() == {b"second-%d" % i for i in range(10)}
 
 
+def test_a_new_last_offset_group_reads_history_still_in_memory(cluster):
+    """Reader question 2: CONSUME_FROM_LAST_OFFSET for a group with no stored offset.  While the
+    queue's first message is still in memory the broker answers QUERY_CONSUMER_OFFSET with 0 (Java
+    ``ConsumerManageProcessor.queryConsumerOffset``), so the new group reads the whole history."""
+    producer = cluster.producer("last_pg")
+    create_topic_everywhere(producer, "LastOffset", 2)
+    for i in range(6):
+        producer.send(Message("LastOffset", body=b"old-%d" % i))
+    got = Collector()
+    consumer = cluster.push_consumer("last_cg", "LastOffset", got, start=False)
+    consumer.set_consume_from_where(ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET)
+    consumer.start()
+    wait_until(lambda: len(got.bodies()) >= 6)
+    assert got.bodies() == {b"old-%d" % i for i in range(6)}
+
+
 def test_pull_consumer_pulls_by_offset_and_long_polls(cluster):
     producer = cluster.producer("pull_pg")
     mq = MessageQueue("PullT", "broker-b", 1)
