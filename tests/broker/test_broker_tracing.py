@@ -113,7 +113,12 @@ def test_pull_suspend_and_wake_up_are_events_with_the_wait_time(inproc_cluster, 
 
     t = threading.Thread(target=held)
     t.start()
-    time.sleep(0.5)
+    # send only once the pull is held, or it would find the message without suspending
+    deadline = time.monotonic() + 10
+    while broker.pull_request_hold_service.held_count() == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert broker.pull_request_hold_service.held_count() == 1
+    time.sleep(0.3)  # the wait time the wake-up event reports
     with wire.WireConnection(addr) as c:
         assert wire.send_v2(c, "TracePull", b"x")[0]["code"] == 0
     t.join(10)
