@@ -6,7 +6,8 @@
 3. get_message throughput (32 messages a pull, views of the mapped files);
 4. recovery time per GiB, normal (clean shutdown) and abnormal (abort file left), CRC checked;
 5. RSS while writing: anonymous memory must stay flat (file pages are the page cache's);
-6. tracing on (SDK + BatchSpanProcessor, exporter that drops spans) against tracing off (no SDK):
+6. tracing on (``configure_tracing``: SDK + BatchSpanProcessor, spans dropped, or written as JSON
+   lines with ``BENCH_STORE_TRACE_EXPORT=jsonl``) against tracing off (no SDK):
    CPU per put and per dispatched record, and the throughput ratio (target >= 0.7).  It runs last:
    a tracer provider can be installed only once per process.
 
@@ -301,9 +302,12 @@ def bench_rss(base: str) -> None:
 
 
 def bench_tracing(base: str) -> None:
-    from opentelemetry import trace
-    from opentelemetry.sdk.trace import TracerProvider
+    """Tracing off (no SDK) against the SDK as the entry points set it up (``configure_tracing``)
+    with a batch exporter that drops the spans, or that writes them as JSON lines when
+    ``BENCH_STORE_TRACE_EXPORT=jsonl`` (one variant per process: a provider is set only once)."""
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+
+    from rocketmq_ref.common.tracing_setup import configure_tracing
 
     class _DropExporter(SpanExporter):
         def export(self, spans):  # type: ignore[no-untyped-def]
@@ -312,17 +316,21 @@ def bench_tracing(base: str) -> None:
     count = min(N, 30000)
     msgs = _messages(256)
     off_put, off_dispatch = _put_and_dispatch_cpu(base, msgs, count)
-    provider = TracerProvider()
-    processor = BatchSpanProcessor(_DropExporter())
-    provider.add_span_processor(processor)
-    trace.set_tracer_provider(provider)
+    if os.environ.get("BENCH_STORE_TRACE_EXPORT") == "jsonl":
+        label = "spans written as JSON lines"
+        provider = configure_tracing("store-bench", console=False,
+                                     jsonl_path=os.path.join(base, "trace.jsonl"))
+    else:
+        label = "spans dropped"
+        provider = configure_tracing("store-bench", jsonl_path=None, console=False)
+        provider.add_span_processor(BatchSpanProcessor(_DropExporter()))
     on_put, on_dispatch = _put_and_dispatch_cpu(base, msgs, count)
     c0 = time.process_time()
-    processor.force_flush()
+    provider.force_flush()
     on_put += time.process_time() - c0  # spans still queued are part of the cost
     provider.shutdown()
-    print(f"tracing on (SDK + BatchSpanProcessor, spans dropped) vs off (no SDK), {count} puts, "
-          f"process CPU:")
+    print(f"tracing on (configure_tracing: SDK + BatchSpanProcessor, {label}) vs off (no SDK), "
+          f"{count} puts, process CPU:")
     print(f"  put       off {off_put / count * 1e6:7.2f} us/msg  on {on_put / count * 1e6:7.2f} us/msg"
           f"  ratio on/off {off_put / on_put:5.2f}")
     print(f"  dispatch  off {off_dispatch / count * 1e6:7.2f} us/msg  on "
