@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from rocketmq_ref.broker.broker_controller import BrokerController
 from rocketmq_ref.broker.broker_path_config_helper import set_broker_config_path
 from rocketmq_ref.common.broker_config import BrokerConfig
+from rocketmq_ref.remoting.netty.tls_system_config import broker_client_use_tls
 from rocketmq_ref.common.java_config import ConfigError, load_properties_file, parse_overrides
 from rocketmq_ref.common.mixall import MASTER_ID
 from rocketmq_ref.common.server_util import (ENV_LOG_DIR, LOG_FORMAT, configure_logging,
@@ -62,7 +63,7 @@ def create_broker_controller(args: argparse.Namespace) -> BrokerController | Non
     """Build the four configs and the controller (Java ``createBrokerController``); None after -p/-m."""
     broker_config = BrokerConfig()
     netty_server_config = NettyServerConfig()
-    netty_client_config = NettyClientConfig()
+    netty_client_config = NettyClientConfig(use_tls=broker_client_use_tls())  # Java: tls.enable
     message_store_config = MessageStoreConfig()
     netty_server_config.listen_port = DEFAULT_LISTEN_PORT
     props: dict[str, str] = {}

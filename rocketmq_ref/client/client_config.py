@@ -17,6 +17,7 @@ from rocketmq_ref.common import mixall, topic_validator
 from rocketmq_ref.common.java_config import JavaConfig, config_field
 from rocketmq_ref.common.mixall import DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX
 from rocketmq_ref.common.utilall import local_ipv4_addresses
+from rocketmq_ref.remoting.netty.tls_system_config import tls_enable
 
 DEFAULT_INSTANCE_NAME = "DEFAULT"
 SEND_MESSAGE_WITH_VIP_CHANNEL_PROPERTY = "com.rocketmq.sendMessageWithVIPChannel"
@@ -89,7 +90,7 @@ class ClientConfig(JavaConfig):
     unit_mode: bool = False
     unit_name: str | None = None
     vip_channel_enabled: bool = False
-    use_tls: bool = config_field(False, key="useTLS")
+    use_tls: bool = config_field(default_factory=tls_enable, key="useTLS")
     mq_client_api_timeout: int = 3 * 1000
     language: str = "PYTHON"
 

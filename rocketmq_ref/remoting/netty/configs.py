@@ -3,8 +3,9 @@
 
 Fields keep the Java names (snake_case) and 4.9.8 defaults; thread counts size the executors that run
 blocking processors and callbacks (the asyncio loop itself plays the selector/worker threads).
-Fields without an asyncio meaning (``use_epoll_native_selector``, pooled allocators, TLS) are kept so
-that Java config files load, and are ignored.
+Fields without an asyncio meaning (``use_epoll_native_selector``, pooled allocators) are kept so
+that Java config files load, and are ignored.  ``use_tls`` makes the client's connections TLS
+(settings: ``tls_system_config``).
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ class NettyClientConfig(JavaConfig):
     client_pooled_byte_buf_allocator_enable: bool = False
     client_close_socket_if_timeout: bool = config_field(
         True, doc="close the channel after a sync invoke times out")
-    use_tls: bool = config_field(False, key="useTLS")
+    use_tls: bool = config_field(False, key="useTLS", doc="open TLS connections (tls.* settings)")
     write_buffer_high_water_mark: int = 0
     write_buffer_low_water_mark: int = 0
     frame_max_length: int = config_field(FRAME_MAX_LENGTH, key="frameMaxLength")

@@ -33,6 +33,8 @@ Design the other modules rely on:
 * Errors: ``RemotingConnectException``, ``RemotingTimeoutException``,
   ``RemotingSendRequestException``, ``RemotingTooMuchRequestException``.
 * Every outbound request is a CLIENT span named by its request code (see ``remoting_abstract``).
+* ``use_tls``: connections are TLS, set up by ``tls_helper`` from ``tls_config`` (else the
+  ``tls.*`` environment); a failed handshake is a ``RemotingConnectException``.
 """
 from __future__ import annotations
 
@@ -40,6 +42,7 @@ import asyncio
 import logging
 import random
 import socket
+import ssl
 from typing import Any, Callable
 
 from rocketmq_ref.remoting.channel_event_listener import ChannelEventListener
@@ -50,6 +53,8 @@ from rocketmq_ref.remoting.netty.configs import NettyClientConfig
 from rocketmq_ref.remoting.netty.remoting_abstract import NettyRemotingAbstract
 from rocketmq_ref.remoting.netty.remoting_channel import RemotingChannel
 from rocketmq_ref.remoting.netty.response_future import ResponseFuture
+from rocketmq_ref.remoting.netty.tls_helper import build_ssl_context
+from rocketmq_ref.remoting.netty.tls_system_config import TlsSystemConfig
 from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
 
 log = logging.getLogger("rocketmq_ref.remoting")
@@ -58,7 +63,8 @@ log = logging.getLogger("rocketmq_ref.remoting")
 class NettyRemotingClient(NettyRemotingAbstract):
     def __init__(self, config: NettyClientConfig | None = None,
                  channel_event_listener: ChannelEventListener | None = None, *,
-                 loop: asyncio.AbstractEventLoop | None = None, name: str = "NettyClient") -> None:
+                 loop: asyncio.AbstractEventLoop | None = None, name: str = "NettyClient",
+                 tls_config: TlsSystemConfig | None = None) -> None:
         self.config = config or NettyClientConfig()
         c = self.config
         super().__init__(name=name, oneway_permits=c.client_oneway_semaphore_value,
@@ -77,6 +83,10 @@ class NettyRemotingClient(NettyRemotingAbstract):
         # callers cannot both walk the round-robin index onto the same dead address
         self._namesrv_channel_lock = asyncio.Lock()
         self._started = False
+        self.ssl_context = None
+        if c.use_tls:  # Java: buildSslContext(true) in the constructor
+            self.ssl_context = build_ssl_context(True, tls_config or TlsSystemConfig.from_env())
+            log.info("%s: SSL enabled for client", name)
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -179,9 +189,11 @@ class NettyRemotingClient(NettyRemotingAbstract):
         self._connecting[addr] = fut
         try:
             host, port = string2_socket_address(addr)
-            _, ch = await asyncio.wait_for(
-                self.loop.create_connection(self._new_channel, host, port),
-                self.config.connect_timeout_millis / 1000.0)
+            if self.ssl_context is None:
+                connecting = self.loop.create_connection(self._new_channel, host, port)
+            else:
+                connecting = self._create_tls_connection(host, port)
+            _, ch = await asyncio.wait_for(connecting, self.config.connect_timeout_millis / 1000.0)
             sock = ch.transport.get_extra_info("socket") if ch.transport else None
             if sock is not None:
                 c = self.config
@@ -203,6 +215,15 @@ class NettyRemotingClient(NettyRemotingAbstract):
             raise err from None
         finally:
             self._connecting.pop(addr, None)
+
+    async def _create_tls_connection(self, host: str, port: int) -> tuple[Any, RemotingChannel]:
+        try:
+            return await self.loop.create_connection(
+                self._new_channel, host, port, ssl=self.ssl_context,
+                ssl_handshake_timeout=self.config.connect_timeout_millis / 1000.0)
+        except (ssl.SSLError, ConnectionError) as e:  # a plain server closes on our ClientHello
+            raise ConnectionError(f"TLS handshake failed (does the server accept TLS?): "
+                                  f"{type(e).__name__}: {e}") from e
 
     def _new_channel(self) -> RemotingChannel:
         return RemotingChannel(self, self.frame_max_length, self.high_water_mark)

@@ -31,6 +31,9 @@ Design the other modules rely on:
   once ``write_buffer_high_water_mark`` bytes are queued for it, so it never blocks the others.
 * RPC hooks run before each request is processed and before its response is written.
 * Every inbound request is a SERVER span named by its request code (see ``remoting_abstract``).
+* TLS (``tls_config``, else the ``tls.*`` environment; see ``tls_system_config``): with TLS
+  configured and a mode other than DISABLED, new connections pass ``HandshakeHandler`` first;
+  otherwise the server listens plain, exactly as without TLS.
 """
 from __future__ import annotations
 
@@ -44,6 +47,10 @@ from rocketmq_ref.remoting.netty.configs import NettyServerConfig
 from rocketmq_ref.remoting.netty.remoting_abstract import NettyRemotingAbstract
 from rocketmq_ref.remoting.netty.remoting_channel import RemotingChannel
 from rocketmq_ref.remoting.netty.response_future import ResponseFuture
+from rocketmq_ref.remoting.netty.tls_handshake_handler import HandshakeHandler
+from rocketmq_ref.remoting.netty.tls_helper import build_ssl_context
+from rocketmq_ref.remoting.netty.tls_mode import TlsMode
+from rocketmq_ref.remoting.netty.tls_system_config import TlsSystemConfig
 from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
 
 log = logging.getLogger("rocketmq_ref.remoting")
@@ -52,7 +59,8 @@ log = logging.getLogger("rocketmq_ref.remoting")
 class NettyRemotingServer(NettyRemotingAbstract):
     def __init__(self, config: NettyServerConfig | None = None,
                  channel_event_listener: ChannelEventListener | None = None, *,
-                 loop: asyncio.AbstractEventLoop | None = None, name: str = "NettyServer") -> None:
+                 loop: asyncio.AbstractEventLoop | None = None, name: str = "NettyServer",
+                 tls_config: TlsSystemConfig | None = None) -> None:
         self.config = config or NettyServerConfig()
         c = self.config
         super().__init__(name=name, oneway_permits=c.server_oneway_semaphore_value,
@@ -62,8 +70,19 @@ class NettyRemotingServer(NettyRemotingAbstract):
                          high_water_mark=c.write_buffer_high_water_mark,
                          idle_seconds=c.server_channel_max_idle_time_seconds,
                          channel_event_listener=channel_event_listener, loop=loop)
-        self._server: asyncio.base_events.Server | None = None
+        self._server: asyncio.base_events.Server | HandshakeHandler | None = None
         self._port = 0
+        self.tls_config = tls_config or TlsSystemConfig.from_env()
+        self.ssl_context = None
+        self.load_ssl_context()
+
+    def load_ssl_context(self) -> None:
+        """Java ``loadSslContext``: the server's SSL context when TLS is configured and not
+        DISABLED (a context that cannot be built fails the start: ENFORCING would refuse all)."""
+        tls = self.tls_config
+        if tls.configured and tls.tls_mode is not TlsMode.DISABLED:
+            log.info("%s: Server is running in TLS %s mode", self.name, tls.tls_mode.value)
+            self.ssl_context = build_ssl_context(False, tls)
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -80,9 +99,15 @@ class NettyRemotingServer(NettyRemotingAbstract):
         if self.loop is None:
             self.loop = asyncio.get_running_loop()
         c = self.config
-        self._server = await self.loop.create_server(
-            self._new_channel, host=c.bind_address, port=c.listen_port, backlog=c.server_socket_backlog,
-            reuse_address=True)
+        if self.ssl_context is not None:
+            self._server = await HandshakeHandler.listen(
+                self.loop, c.bind_address, c.listen_port, c.server_socket_backlog, self._new_channel,
+                self.ssl_context, self.tls_config.tls_mode, handshake_timeout=10.0,
+                first_byte_timeout=c.server_channel_max_idle_time_seconds)
+        else:
+            self._server = await self.loop.create_server(
+                self._new_channel, host=c.bind_address, port=c.listen_port,
+                backlog=c.server_socket_backlog, reuse_address=True)
         sock = self._server.sockets[0]
         if c.server_socket_snd_buf_size:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, c.server_socket_snd_buf_size)
