@@ -221,6 +221,8 @@ class NettyRemotingClient(NettyRemotingAbstract):
             return await self.loop.create_connection(
                 self._new_channel, host, port, ssl=self.ssl_context,
                 ssl_handshake_timeout=self.config.connect_timeout_millis / 1000.0)
+        except ConnectionRefusedError:
+            raise
         except (ssl.SSLError, ConnectionError) as e:  # a plain server closes on our ClientHello
             raise ConnectionError(f"TLS handshake failed (does the server accept TLS?): "
                                   f"{type(e).__name__}: {e}") from e

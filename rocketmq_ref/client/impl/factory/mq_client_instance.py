@@ -73,9 +73,8 @@ class MQClientInstance:
         self.lock_heartbeat = threading.Lock()
         self._state_lock = threading.Lock()
         self.service_state = ServiceState.CREATE_JUST
-        netty_config = NettyClientConfig()
+        netty_config = NettyClientConfig(use_tls=client_config.use_tls)  # Java setUseTLS
         netty_config.client_callback_executor_threads = client_config.client_callback_executor_threads
-        netty_config.use_tls = client_config.use_tls
         self.remoting_client = NettyRemotingClient(netty_config)
         if rpc_hook is not None:
             self.remoting_client.register_rpc_hook(rpc_hook)
