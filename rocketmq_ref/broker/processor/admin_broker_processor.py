@@ -9,6 +9,7 @@ import time
 from typing import Any, Callable
 
 from rocketmq_ref.acl.broker_acl import AclAdminHandlers
+from rocketmq_ref.broker.processor.admin_broker_extra_handlers import AdminBrokerExtraHandlers
 from rocketmq_ref.broker.client.client_channel_info import parse_channel_remote_addr
 from rocketmq_ref.common import topic_validator
 from rocketmq_ref.common.fastjson import FastJsonError, dumps
@@ -158,6 +159,7 @@ class AdminBrokerProcessor:
             c.QUERY_CONSUME_TIME_SPAN: self.query_consume_time_span,
         }
         self._handlers.update(AclAdminHandlers(broker_controller).handlers())  # codes 50-53
+        self._handlers.update(AdminBrokerExtraHandlers(broker_controller).handlers())  # codes 308, 323
 
     def reject_request(self) -> bool:
         return False
