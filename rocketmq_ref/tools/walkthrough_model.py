@@ -16,7 +16,6 @@ import os
 import re
 import sys
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,25 +225,20 @@ class SpanTree:
         trace_ids = {r["traceId"] for r in roots if r["name"].startswith("walkthrough ")}
         return [r for r in roots if r["traceId"] in trace_ids] if trace_ids else roots
 
-    def canonical(self, s: Mapping[str, Any] | None = None) -> str:
-        """A string equal for two trees exactly when their shapes are equal (children unordered);
-        for the whole tree, the shape of the scenario's trace."""
-        kids = self.children.get(s["spanId"], []) if s is not None else self.scenario_roots()
-        shapes = ",".join(sorted(self.canonical(k) for k in kids))
-        return f"{self.label(s)}({shapes})" if s is not None else f"[{shapes}]"
+    def edges(self) -> set[tuple[str, str]]:
+        """The scenario trace's distinct (parent label, child label) pairs; roots hang off
+        ``(root)``."""
+        out: set[tuple[str, str]] = set()
 
-    def lines(self) -> list[str]:
-        """One line per span, its ancestors' names first: a readable form of the shape for diffs."""
-        out: list[str] = []
-
-        def walk(parent: str | None, prefix: str) -> None:
-            kids = self.children.get(parent, []) if parent is not None else self.scenario_roots()
+        def walk(parent: Mapping[str, Any] | None) -> None:
+            kids = self.children.get(parent["spanId"], []) if parent is not None \
+                else self.scenario_roots()
+            above = self.label(parent) if parent is not None else "(root)"
             for s in kids:
-                here = f"{prefix} > {s['name']}" if prefix else s["name"]
-                out.append(here + self.label(s)[len(s["name"]):])
-                walk(s["spanId"], here)
+                out.add((above, self.label(s)))
+                walk(s)
 
-        walk(None, "")
+        walk(None)
         return out
 
     def text(self) -> str:
@@ -263,13 +257,17 @@ class SpanTree:
 
 
 def shape_diff(recorded: SpanTree, current: SpanTree) -> list[str]:
-    """Human-readable differences between two shapes ('-' recorded only, '+' current only)."""
-    if recorded.canonical() == current.canonical():
-        return []
-    rec, cur = Counter(recorded.lines()), Counter(current.lines())
-    diff = [f"- {line}" for line in sorted((rec - cur).elements())]
-    diff += [f"+ {line}" for line in sorted((cur - rec).elements())]
-    return diff or ["(same spans, different parents)"]
+    """Human-readable differences between two shapes ('-' recorded only, '+' current only).
+
+    A shape is the set of parent -> child edges between span labels (name, kind, book ids, links)
+    in the scenario's trace: a span renamed, re-parented, given other book ids or another kind,
+    a link lost, a span gone or new all change it.  How many times an edge occurs does not: that
+    counts loop rounds, retries and heartbeats, which vary with timing from run to run.
+    """
+    rec, cur = recorded.edges(), current.edges()
+    diff = [f"- {parent} > {child}" for parent, child in sorted(rec - cur)]
+    diff += [f"+ {parent} > {child}" for parent, child in sorted(cur - rec)]
+    return diff
 
 
 # -- code locations --------------------------------------------------------------------------
