@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from rocketmq_ref.tools.command import (acl, broker, cluster, connection, consumer, export, message,
                                         message_trace, namesrv, offset, producer, queue, stats, topic)
+from rocketmq_ref.tools.command import export_metrics
 from rocketmq_ref.tools.command.sub_command import ParseException, SubCommand, SubCommandException
 
 log = logging.getLogger("rocketmq_ref.tools")
@@ -40,11 +41,12 @@ JAVA_ORDER = [
     "GetConsumerConfigSubCommand", "QueryConsumeQueueCommand", "SendMessageCommand", "ConsumeMessageCommand",
     "UpdateAccessConfigSubCommand", "DeleteAccessConfigSubCommand", "ClusterAclConfigVersionListSubCommand",
     "UpdateGlobalWhiteAddrSubCommand",
-    "ExportMetadataCommand", "ExportConfigsCommand",
+    "ExportMetadataCommand", "ExportConfigsCommand", "ExportMetricsCommand",
     "ResetOffsetByTimeOldCommand", "DecodeMessageIdCommand", "GetConsumerStatusCommand",
 ]
 _ALL = {cls.__name__: cls for module in (topic, consumer, broker, cluster, connection, export, acl,
-                                          message, message_trace, namesrv, offset, producer, queue, stats)
+                                          message, message_trace, namesrv, offset, producer, queue, stats,
+                                          export_metrics)
         for cls in module.COMMANDS}
 COMMAND_CLASSES: list[type[SubCommand]] = [_ALL[name] for name in JAVA_ORDER]
 if len(COMMAND_CLASSES) != len(_ALL):  # a command module's COMMANDS entry missing from the order
