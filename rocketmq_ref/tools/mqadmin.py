@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from rocketmq_ref.tools.command import (acl, broker, cluster, connection, consumer, export, message,
                                         message_trace, namesrv, offset, producer, queue, stats, topic)
-from rocketmq_ref.tools.command import export_metrics
+from rocketmq_ref.tools.command import export_metrics, monitoring
 from rocketmq_ref.tools.command.sub_command import ParseException, SubCommand, SubCommandException
 
 log = logging.getLogger("rocketmq_ref.tools")
@@ -36,7 +36,8 @@ JAVA_ORDER = [
     "TopicListSubCommand", "UpdateKvConfigCommand", "DeleteKvConfigCommand",
     "WipeWritePermSubCommand", "AddWritePermSubCommand", "ResetOffsetByTimeCommand",
     "SkipAccumulationSubCommand", "UpdateOrderConfCommand", "CleanExpiredCQSubCommand",
-    "DeleteExpiredCommitLogSubCommand", "CleanUnusedTopicCommand", "StatsAllSubCommand", "AllocateMQSubCommand", "CheckMsgSendRTCommand", "CLusterSendMsgRTCommand",
+    "DeleteExpiredCommitLogSubCommand", "CleanUnusedTopicCommand", "StartMonitoringSubCommand",
+    "StatsAllSubCommand", "AllocateMQSubCommand", "CheckMsgSendRTCommand", "CLusterSendMsgRTCommand",
     "GetNamesrvConfigCommand", "UpdateNamesrvConfigCommand", "GetBrokerConfigCommand",
     "GetConsumerConfigSubCommand", "QueryConsumeQueueCommand", "SendMessageCommand", "ConsumeMessageCommand",
     "UpdateAccessConfigSubCommand", "DeleteAccessConfigSubCommand", "ClusterAclConfigVersionListSubCommand",
@@ -46,7 +47,7 @@ JAVA_ORDER = [
 ]
 _ALL = {cls.__name__: cls for module in (topic, consumer, broker, cluster, connection, export, acl,
                                           message, message_trace, namesrv, offset, producer, queue, stats,
-                                          export_metrics)
+                                          export_metrics, monitoring)
         for cls in module.COMMANDS}
 COMMAND_CLASSES: list[type[SubCommand]] = [_ALL[name] for name in JAVA_ORDER]
 if len(COMMAND_CLASSES) != len(_ALL):  # a command module's COMMANDS entry missing from the order

@@ -1,18 +1,27 @@
 """mqadmin commands of 4.9.8 added by the completeness audit, against a running one-master cluster
-(book A2.4, B9.7.2): exportMetrics."""
+(book A2.4, B9.7.2): exportMetrics and startMonitoring's MonitorService."""
 from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 
 import pytest
 
+from rocketmq_ref.client.consumer.default_mq_pull_consumer import DefaultMQPullConsumer
 from rocketmq_ref.client.consumer.default_mq_push_consumer import DefaultMQPushConsumer
 from rocketmq_ref.client.consumer.listener import ConsumeConcurrentlyStatus
 from rocketmq_ref.client.producer.default_mq_producer import DefaultMQProducer
+from rocketmq_ref.common import mixall
 from rocketmq_ref.common.message.message import Message
+from rocketmq_ref.common.message.message_queue import MessageQueue
 from rocketmq_ref.tools import mqadmin
+from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
+from rocketmq_ref.tools.monitor.monitor_listener import MonitorListener, analyze_process_queue, analyze_subscription
+from rocketmq_ref.tools.monitor.monitor_service import MonitorConfig, MonitorService
 from tests.support.cluster import running_cluster
+from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -78,3 +87,101 @@ def test_export_metrics_writes_one_report_per_broker_with_totals(ns, tmp_path):
 def test_export_metrics_needs_a_cluster(ns):
     code, _out, err = run("exportMetrics", "-n", ns)
     assert code == 1 and "Missing required option: c" in err
+
+
+# -- startMonitoring ---------------------------------------------------------------------------------
+
+class RecordingListener(MonitorListener):
+    def __init__(self) -> None:
+        self.rounds, self.undone, self.running, self.deleted = [], [], [], []
+
+    def begin_round(self) -> None:
+        self.rounds.append("begin")
+
+    def report_undone_msgs(self, undone_msgs) -> None:
+        self.undone.append(undone_msgs)
+
+    def report_delete_msgs_event(self, delete_msgs_event) -> None:
+        self.deleted.append(delete_msgs_event)
+
+    def report_consumer_running_info(self, cri_table) -> None:
+        self.running.append(cri_table)
+
+    def end_round(self) -> None:
+        self.rounds.append("end")
+
+
+def test_monitor_reports_undone_messages_running_info_and_offset_moved_events(ns):
+    topic, group = "AuditMonTopic", "audit_mon_cg"
+    ok("updateTopic", "-n", ns, "-c", "DefaultCluster", "-t", topic, "-r", "1", "-w", "1")
+    admin = DefaultMQAdminExt()
+    admin.set_namesrv_addr(ns)
+    admin.start()
+    producer = DefaultMQProducer("audit_mon_pg")
+    producer.set_namesrv_addr(ns)
+    producer.start()
+    release = threading.Event()
+    consumer = DefaultMQPushConsumer(group)
+    consumer.set_namesrv_addr(ns)
+    consumer.set_consume_thread_min(1)
+    consumer.set_consume_thread_max(1)
+    consumer.subscribe(topic, "*")
+    consumer.register_message_listener(  # holds the first message it gets: the rest stay undone
+        lambda msgs, ctx: (release.wait(20), ConsumeConcurrentlyStatus.CONSUME_SUCCESS)[1])
+    listener = RecordingListener()
+    service = MonitorService(MonitorConfig(namesrv_addr=ns, round_interval=60000), listener)
+    puller = DefaultMQPullConsumer("audit_mon_puller")
+    puller.set_namesrv_addr(ns)
+    try:
+        for i in range(3):
+            producer.send(Message(topic, f"m{i}".encode()))
+        route = admin.examine_topic_route_info(topic)
+        mq = MessageQueue(topic, route.broker_datas[0].broker_name, 0)
+        admin.update_consume_offset(route.broker_datas[0].broker_addrs[0], group, mq, 1)
+        consumer.start()
+        wait_until(lambda: mixall.get_retry_topic(group) in admin.fetch_all_topic_list().topic_list, timeout=20)
+        service.start(initial_delay_ms=60000)  # rounds are run by hand below
+        service.do_monitor_work()
+        assert listener.rounds == ["begin", "end"]
+        undone = [u for u in listener.undone if u.consumer_group == group]
+        assert [(u.topic, u.undone_msgs_total, u.undone_msgs_single_mq) for u in undone] == [(topic, 2, 2)]
+        assert "undoneMsgsTotal=2" in str(undone[0])
+        (table,) = [t for t in listener.running
+                    if any(sd["topic"] == topic for i in t.values() for sd in i["subscriptionSet"])]
+        (info,) = table.values()
+        assert info["properties"]["PROP_CONSUME_TYPE"] == "CONSUME_PASSIVELY"
+        assert analyze_subscription(table)  # one client, started just now: nothing to say
+        # a pull far past the end: the broker stores an OffsetMovedEvent, the monitor reports it
+        puller.start()
+        assert puller.pull(mq, "*", 1000, 1).next_begin_offset == 3
+        wait_until(lambda: any(e.offset_moved_event.get("consumerGroup") == "audit_mon_puller"
+                               for e in listener.deleted), timeout=20)
+        event = next(e for e in listener.deleted if e.offset_moved_event["consumerGroup"] == "audit_mon_puller")
+        assert (event.offset_moved_event["offsetRequest"], event.offset_moved_event["offsetNew"]) == (1000, 3)
+        assert "offsetRequest=1000, offsetNew=3" in str(event)
+    finally:
+        release.set()
+        puller.shutdown()
+        service.shutdown()
+        consumer.shutdown()
+        producer.shutdown()
+        admin.shutdown()
+
+
+def test_analyze_process_queue_names_a_blocked_concurrent_queue():
+    old = int(time.time() * 1000) - 5 * 60 * 1000
+    info = {"properties": {"PROP_CONSUME_TYPE": "CONSUME_PASSIVELY", "PROP_CONSUMEORDERLY": "false"},
+            "mqTable": {'{"brokerName":"b","queueId":0,"topic":"T"}': {"lastConsumeTimestamp": old,
+                                                                       "cachedMsgCount": 4},
+                        '{"brokerName":"b","queueId":1,"topic":"T"}': {"lastConsumeTimestamp": old,
+                                                                       "cachedMsgCount": 0}}}
+    text = analyze_process_queue("c1", info)
+    assert text.startswith("c1 MessageQueue [topic=T, brokerName=b, queueId=0] can't consume for a while")
+    assert text.count("\n") == 1
+    info["properties"]["PROP_CONSUME_TYPE"] = "CONSUME_ACTIVELY"
+    assert analyze_process_queue("c1", info) == ""
+
+
+def test_start_monitoring_is_listed_with_javas_name():
+    code, out, _ = run("help", "startMonitoring")
+    assert code == 0 and out.startswith("Start Monitoring\nusage: mqadmin startMonitoring")

@@ -81,7 +81,7 @@ log = logging.getLogger("rocketmq_ref.broker")
 _JAVA = "org.apache.rocketmq.broker.processor.AdminBrokerProcessor"
 _CQ_UNIT = struct.Struct(">qiq")  # commit-log offset, size, tags code (B4.6)
 #: ``MQVersion.Version.V3_1_8_SNAPSHOT.ordinal()``: the oldest client the broker relays admin calls to
-V3_1_8_SNAPSHOT = 67
+V3_1_8_SNAPSHOT = 62
 
 
 def _ok(body: bytes | None = None, header_cls: type | None = None) -> RemotingCommand:

@@ -1,0 +1,1 @@
+"""The consumer monitor behind ``mqadmin startMonitoring`` (Java ``org.apache.rocketmq.tools.monitor``)."""
