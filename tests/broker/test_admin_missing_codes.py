@@ -11,6 +11,7 @@ from rocketmq_ref.common.protocol.body.query_correction_offset_body import Query
 from rocketmq_ref.common.protocol.request_code import RequestCode as RC
 from rocketmq_ref.common.protocol.response_code import ResponseCode
 from rocketmq_ref.common.topic_validator import RMQ_SYS_TRANS_HALF_TOPIC
+from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
 from tests.support import wire
 from tests.support.inproc import inproc_broker
 from tests.support.wait import wait_until
@@ -96,3 +97,21 @@ def test_resume_check_half_message_bad_id_is_a_system_error(broker, ext):
     h, _ = wire.call(broker.get_broker_addr(), RC.RESUME_CHECK_HALF_MESSAGE, ext)
     assert h["code"] == ResponseCode.SYSTEM_ERROR
     assert h["remark"] == "Exception was thrown when putting message back to RMQ_SYS_TRANS_HALF_TOPIC."
+
+
+def test_admin_ext_resume_check_half_message_by_offset_id(broker):
+    addr = broker.get_broker_addr()
+    store = broker.message_store
+    before = store.get_max_offset_in_queue(RMQ_SYS_TRANS_HALF_TOPIC, 0)
+    with wire.WireConnection(addr) as c:
+        h, _ = wire.send_v2(c, "TxnResumeTopic", b"half-2", group="txn_pg",
+                            extra_props={"TRAN_MSG": "true", "PGROUP": "txn_pg"})
+        assert h["code"] == 0
+    admin = DefaultMQAdminExt()
+    admin.set_namesrv_addr(broker.broker_config.namesrv_addr)
+    admin.start()
+    try:
+        assert admin.resume_check_half_message(h["extFields"]["msgId"]) is True
+    finally:
+        admin.shutdown()
+    wait_until(lambda: store.get_max_offset_in_queue(RMQ_SYS_TRANS_HALF_TOPIC, 0) == before + 2, timeout=10)

@@ -429,6 +429,21 @@ class MQClientAPIImpl:
                 return msg
         raise MQBrokerException(response.code, response.remark, addr)
 
+    def resume_check_half_message(self, addr: str, msg_id: str, timeout_ms: float) -> bool:
+        """RESUME_CHECK_HALF_MESSAGE (Java ``resumeCheckHalfMessage``): true when the broker put the
+        half message back with its check count reset; false (the remark logged) otherwise."""
+        from rocketmq_ref.common.protocol.header.resume_check_half_message_request_header import \
+            ResumeCheckHalfMessageRequestHeader
+
+        request = make_request(RequestCode.RESUME_CHECK_HALF_MESSAGE,
+                               ResumeCheckHalfMessageRequestHeader(msg_id=msg_id))
+        response = self._sync(mixall.broker_vip_channel(self.client_config.vip_channel_enabled, addr),
+                              request, timeout_ms)
+        if response.code == ResponseCode.SUCCESS:
+            return True
+        log.error("Failed to resume half message check logic. Remark=%s", response.remark)
+        return False
+
     def query_message(self, addr: str, *, topic: str, key: str, max_num: int, begin_timestamp: int,
                       end_timestamp: int, timeout_ms: float, is_unique_key: bool = False) -> list[Any]:
         request = make_request(RequestCode.QUERY_MESSAGE, QueryMessageRequestHeader(

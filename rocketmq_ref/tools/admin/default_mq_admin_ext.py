@@ -480,6 +480,25 @@ class DefaultMQAdminExt(ClientConfig):
     def query_message(self, topic: str, key: str, max_num: int, begin: int, end: int) -> list[Any]:
         return self.mq_client_instance.mq_admin_impl.query_message(topic, key, max_num, begin, end)
 
+    @traced("org.apache.rocketmq.tools.admin.DefaultMQAdminExtImpl#resumeCheckHalfMessage", books=("B8.4",))
+    def resume_check_half_message(self, topic_or_msg_id: str, msg_id: str | None = None) -> bool:
+        """Java's two ``resumeCheckHalfMessage`` overloads: ``(msgId)`` takes an offset message id;
+        ``(topic, msgId)`` also takes a producer's unique key, found in ``topic``'s index."""
+        from rocketmq_ref.common.message.message_decoder import decode_message_id
+
+        if msg_id is None:
+            msg_id = topic_or_msg_id
+            msg = self.view_message(msg_id)
+        else:
+            try:
+                decode_message_id(msg_id)
+                msg = self.view_message(msg_id)
+            except Exception:  # noqa: BLE001 - not an offset id: a unique key
+                msg = self.mq_client_instance.mq_admin_impl.query_message_by_uniq_key(topic_or_msg_id, msg_id)
+                msg_id = getattr(msg, "offset_msg_id", None) or msg.msg_id
+        host, port = msg.store_host
+        return self._api.resume_check_half_message(f"{host}:{port}", msg_id, self.timeout_millis)
+
     def query_message_by_uniq_key(self, topic: str, key: str, max_num: int = 32, begin: int = 0,
                                   end: int = 2**63 - 1) -> list[Any]:
         return self.mq_client_instance.mq_admin_impl.query_message(topic, key, max_num, begin, end,
