@@ -18,6 +18,7 @@ from rocketmq_ref.common.message.message import Message
 from rocketmq_ref.common.message.message_queue import MessageQueue
 from rocketmq_ref.tools import mqadmin
 from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
+from rocketmq_ref.tools.command.monitoring import StartMonitoringSubCommand
 from rocketmq_ref.tools.monitor.monitor_listener import MonitorListener, analyze_process_queue, analyze_subscription
 from rocketmq_ref.tools.monitor.monitor_service import MonitorConfig, MonitorService
 from tests.support.cluster import running_cluster
@@ -185,3 +186,25 @@ def test_analyze_process_queue_names_a_blocked_concurrent_queue():
 def test_start_monitoring_is_listed_with_javas_name():
     code, out, _ = run("help", "startMonitoring")
     assert code == 0 and out.startswith("Start Monitoring\nusage: mqadmin startMonitoring")
+
+
+def test_start_monitoring_runs_until_stopped_and_shuts_its_clients_down(ns):
+    cmd = StartMonitoringSubCommand()
+    stop = threading.Event()
+    errors = []
+
+    def run_command():
+        try:
+            cmd.execute(cmd.parse(["-n", ns]), io.StringIO(), lambda: None, stop)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    before = {t.name for t in threading.enumerate()}
+    t = threading.Thread(target=run_command)
+    t.start()
+    wait_until(lambda: any(th.name == "MonitorService" for th in threading.enumerate()), timeout=20)
+    assert t.is_alive()  # Java leaves the monitor running: the command does not return by itself
+    stop.set()
+    t.join(20)
+    assert not t.is_alive() and errors == []
+    wait_until(lambda: "MonitorService" not in {th.name for th in threading.enumerate()} - before, timeout=10)

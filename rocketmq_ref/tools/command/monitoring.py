@@ -29,17 +29,21 @@ class StartMonitoringSubCommand(SubCommand):
         if cl.get_option_value("n"):
             config.namesrv_addr = cl.get_option_value("n")
         tools_log = logging.getLogger("rocketmq_ref.tools")
+        handler, level = None, tools_log.level
         if not tools_log.handlers:  # the reports are log lines: show them on the command's output
             handler = logging.StreamHandler(out)
             handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
             tools_log.addHandler(handler)
             tools_log.setLevel(logging.INFO)
         service = MonitorService(config, DefaultMonitorListener(), tools_rpc_hook())
-        service.start()
         try:
+            service.start()
             (stop or threading.Event()).wait()
         finally:
             service.shutdown()
+            if handler is not None:
+                tools_log.removeHandler(handler)
+                tools_log.setLevel(level)
 
 
 COMMANDS = [StartMonitoringSubCommand]
