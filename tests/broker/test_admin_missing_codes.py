@@ -6,6 +6,7 @@ import struct
 
 import pytest
 
+from rocketmq_ref.client.exception import MQClientException
 from rocketmq_ref.common.message import message_decoder
 from rocketmq_ref.common.protocol.body.query_correction_offset_body import QueryCorrectionOffsetBody
 from rocketmq_ref.common.protocol.request_code import RequestCode as RC
@@ -56,6 +57,23 @@ def test_query_correction_offset_is_the_lowest_other_offset_or_long_max(broker):
     assert _correction(addr, "fast_cg", "slow_cg") == {0: 4}
     # skipping a group never drops its committed offsets (Java's iterator removes them)
     assert broker.consumer_offset_manager.query_offset("slow_cg", TOPIC, 0) == 1
+
+
+def test_client_api_query_correction_offset(broker):
+    """After the raw-frame test above: ``MQClientAPIImpl.query_correction_offset`` sends the filter set
+    comma-joined and answers the decoded map."""
+    admin = DefaultMQAdminExt()
+    admin.set_namesrv_addr(broker.broker_config.namesrv_addr)
+    admin.start()
+    try:
+        api = admin.mq_client_instance.mq_client_api_impl
+        addr = broker.get_broker_addr()
+        assert api.query_correction_offset(addr, TOPIC, "slow_cg", ["slow_cg", "nobody"], 3000) == {0: LONG_MAX}
+        assert api.query_correction_offset(addr, TOPIC, "fast_cg", None, 3000) == {0: 1}
+        with pytest.raises(MQClientException):
+            api.query_correction_offset(addr, TOPIC, None, None, 3000)
+    finally:
+        admin.shutdown()
 
 
 def test_query_correction_offset_requires_the_compare_group(broker):

@@ -429,6 +429,24 @@ class MQClientAPIImpl:
                 return msg
         raise MQBrokerException(response.code, response.remark, addr)
 
+    def query_correction_offset(self, addr: str, topic: str, group: str, filter_group: Iterable[str] | None,
+                                timeout_ms: float) -> dict[int, int]:
+        """QUERY_CORRECTION_OFFSET (Java ``queryCorrectionOffset``): per queue, the lowest offset of
+        the topic's other groups (``Long.MAX_VALUE`` where ``group`` is behind them all)."""
+        from rocketmq_ref.common.protocol.body.query_correction_offset_body import QueryCorrectionOffsetBody
+        from rocketmq_ref.common.protocol.header.query_correction_offset_header import \
+            QueryCorrectionOffsetHeader
+
+        header = QueryCorrectionOffsetHeader(compare_group=group, topic=topic)
+        if filter_group is not None:
+            header.filter_groups = ",".join(filter_group)
+        request = make_request(RequestCode.QUERY_CORRECTION_OFFSET, header)
+        response = self._sync(mixall.broker_vip_channel(self.client_config.vip_channel_enabled, addr),
+                              request, timeout_ms)
+        if response.code == ResponseCode.SUCCESS and response.body is not None:
+            return QueryCorrectionOffsetBody.decode(bytes(response.body)).correction_offsets
+        raise MQClientException(response.code, response.remark)
+
     def resume_check_half_message(self, addr: str, msg_id: str, timeout_ms: float) -> bool:
         """RESUME_CHECK_HALF_MESSAGE (Java ``resumeCheckHalfMessage``): true when the broker put the
         half message back with its check count reset; false (the remark logged) otherwise."""
