@@ -48,10 +48,10 @@ def run_consumer(count: int, timeout_s: float) -> int:
     def listener(msgs: list[Any], context: Any) -> ConsumeConcurrentlyStatus:
         nonlocal consumed
         time.sleep(WORK_MS / 1000)  # the work: the next pull of this queue has left meanwhile
-        for m in msgs:
-            print(f"consumed {m.keys} {m.msg_id} queue {m.queue_id} offset {m.queue_offset}",
-                  flush=True)
-        with lock:
+        with lock:  # one whole line per message: the consume threads print concurrently
+            for m in msgs:
+                print(f"consumed {m.keys} {m.msg_id} queue {m.queue_id} offset {m.queue_offset}",
+                      flush=True)
             consumed += len(msgs)
             if count and consumed >= count:
                 done.set()
