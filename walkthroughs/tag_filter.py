@@ -67,4 +67,6 @@ WALKTHROUGH = Walkthrough(
              note="in the broker process: step on to the is_matched_by_consume_queue check"),
     ),
     service="consumer",
+    # start()'s heartbeat reaches the broker only if the route was already fetched: timing
+    ignore_spans=("MQClientInstance.send_heartbeat_to_all_broker",),
 )
