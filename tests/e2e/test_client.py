@@ -337,12 +337,12 @@ def test_a_new_last_offset_group_reads_history_still_in_memory(cluster):
     """Reader question 2: CONSUME_FROM_LAST_OFFSET for a group with no stored offset.  While the
     queue's first message is still in memory the broker answers QUERY_CONSUMER_OFFSET with 0 (Java
     ``ConsumerManageProcessor.queryConsumerOffset``), so the new group reads the whole history."""
-    producer = cluster.producer("last_pg")
+    producer = cluster.producer("q2_last_pg")
     create_topic_everywhere(producer, "LastOffset", 2)
     for i in range(6):
         producer.send(Message("LastOffset", body=b"old-%d" % i))
     got = Collector()
-    consumer = cluster.push_consumer("last_cg", "LastOffset", got, start=False)
+    consumer = cluster.push_consumer("q2_last_cg", "LastOffset", got, start=False)
     consumer.set_consume_from_where(ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET)
     consumer.start()
     wait_until(lambda: len(got.bodies()) >= 6)
@@ -576,6 +576,7 @@ def test_brokers_reach_the_consumer_for_running_info_and_offset_reset(cluster):
     client_id = impl.mq_client_factory.client_id
     info = admin.get_consumer_running_info("reset_cg", client_id)  # GET_CONSUMER_RUNNING_INFO
     assert info["properties"]["PROP_CONSUME_TYPE"] == "CONSUME_PASSIVELY"
+    assert info["properties"]["consumerGroup"] == "reset_cg"  # Java's object2Properties fields
     reset_queues = [dict(k) for k in info["mqTable"] if dict(k)["topic"] == "ResetT"]
     assert sorted(q["brokerName"] for q in reset_queues) == ["broker-a", "broker-b"]
     # RESET_CONSUMER_CLIENT_OFFSET: the live consumer goes back to offset 0 and consumes again

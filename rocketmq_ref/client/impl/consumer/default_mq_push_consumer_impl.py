@@ -426,16 +426,34 @@ class DefaultMQPushConsumerImpl(MQConsumerInner):
     def consumer_running_info(self) -> dict[str, Any]:
         """Java ``consumerRunningInfo``: settings, subscriptions and each queue's cache."""
         conf = self.default_mq_push_consumer
-        props = {"PROP_CONSUMEORDERLY": str(self.consume_orderly).lower(),
-                 "PROP_THREADPOOL_CORE_SIZE": str(conf.consume_thread_min),
-                 "PROP_CONSUMER_START_TIMESTAMP": str(self.consumer_start_timestamp),
-                 "PROP_CONSUME_TYPE": "CONSUME_PASSIVELY",
-                 "PROP_NAMESERVER_ADDR": conf.namesrv_addr or "",
-                 "messageModel": conf.message_model.name,
-                 "consumeFromWhere": conf.consume_from_where.name,
-                 "pullBatchSize": str(conf.pull_batch_size),
-                 "pullThresholdForQueue": str(conf.pull_threshold_for_queue),
-                 "consumeMessageBatchMaxSize": str(conf.consume_message_batch_max_size)}
+        # Java: MixAll.object2Properties(defaultMQPushConsumer), its own scalar fields by name
+        props = {java: str(value).lower() if isinstance(value, bool) else str(value)
+                 for java, value in (
+                     ("consumerGroup", conf.consumer_group),
+                     ("messageModel", conf.message_model.name),
+                     ("consumeFromWhere", conf.consume_from_where.name),
+                     ("consumeTimestamp", conf.consume_timestamp),
+                     ("consumeThreadMin", conf.consume_thread_min),
+                     ("consumeThreadMax", conf.consume_thread_max),
+                     ("adjustThreadPoolNumsThreshold", conf.adjust_thread_pool_nums_threshold),
+                     ("consumeConcurrentlyMaxSpan", conf.consume_concurrently_max_span),
+                     ("pullThresholdForQueue", conf.pull_threshold_for_queue),
+                     ("pullThresholdSizeForQueue", conf.pull_threshold_size_for_queue),
+                     ("pullThresholdForTopic", conf.pull_threshold_for_topic),
+                     ("pullThresholdSizeForTopic", conf.pull_threshold_size_for_topic),
+                     ("pullInterval", conf.pull_interval),
+                     ("consumeMessageBatchMaxSize", conf.consume_message_batch_max_size),
+                     ("pullBatchSize", conf.pull_batch_size),
+                     ("postSubscriptionWhenPull", conf.post_subscription_when_pull),
+                     ("unitMode", conf.unit_mode),
+                     ("maxReconsumeTimes", conf.max_reconsume_times),
+                     ("suspendCurrentQueueTimeMillis", conf.suspend_current_queue_time_millis),
+                     ("consumeTimeout", conf.consume_timeout))}
+        props.update({"PROP_CONSUMEORDERLY": str(self.consume_orderly).lower(),
+                      "PROP_THREADPOOL_CORE_SIZE": str(conf.consume_thread_min),
+                      "PROP_CONSUMER_START_TIMESTAMP": str(self.consumer_start_timestamp),
+                      "PROP_CONSUME_TYPE": "CONSUME_PASSIVELY",
+                      "PROP_NAMESERVER_ADDR": conf.namesrv_addr or ""})
         mq_table = {}
         for mq, pq in list(self.rebalance_impl.process_queue_table.items()):
             mq_table[fastjson.FrozenDict(mq.to_json_value())] = {
