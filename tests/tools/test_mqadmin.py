@@ -515,7 +515,7 @@ def test_order_conf_put_get_delete(ns, topic):
     assert route["orderTopicConf"] == "broker-a:2;broker-b:2"  # the name server serves it
     assert ok("updateOrderConf", "-n", ns, "-t", topic, "-m", "delete") == \
         f"delete orderConf success. topic=[{topic}]"
-    assert ok("updateOrderConf", "-n", ns, "-t", topic, "-m", "get").endswith("orderConf=[None] ")
+    assert ok("updateOrderConf", "-n", ns, "-t", topic, "-m", "get").endswith("orderConf=[null] ")
     assert "please set orderConf" in one_error_line("updateOrderConf", "-n", ns, "-t", topic,
                                                     "-m", "put")
 

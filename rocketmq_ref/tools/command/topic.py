@@ -274,7 +274,8 @@ class UpdateOrderConfCommand(SubCommand):
         admin = admin_factory()
         if method == "get":
             conf = admin.get_kv_config(ORDER_TOPIC_CONFIG, topic)
-            out.write(f"get orderConf success. topic=[{topic}], orderConf=[{conf}] ")
+            shown = "null" if conf is None else conf  # Java concatenates a null String
+            out.write(f"get orderConf success. topic=[{topic}], orderConf=[{shown}] ")
         elif method == "put":
             conf = cl.get_option_value("v", "")
             if not conf:
