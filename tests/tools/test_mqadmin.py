@@ -507,6 +507,7 @@ def test_mqadmin_script_prints_no_traceback(ns):
 # -- the rest of the list ---------------------------------------------------------------------------
 
 def test_order_conf_put_get_delete(ns, topic):
+    ok("updateNamesrvConfig", "-n", ns, "-k", "orderMessageEnable", "-v", "true")  # routes carry it
     assert ok("updateOrderConf", "-n", ns, "-t", topic, "-m", "put", "-v", "broker-a:2;broker-b:2") == \
         f"update orderConf success. topic=[{topic}], orderConf=[broker-a:2;broker-b:2]"
     assert ok("updateOrderConf", "-n", ns, "-t", topic, "-m", "get") == \
