@@ -2,12 +2,14 @@
 consumer ``c1`` subscribes TopicSubscriptions with ``TagA``, ``c2`` in the SAME group with ``TagB``.
 
 The broker keeps one SubscriptionData per topic per group (ConsumerGroupInfo#updateSubscription): a
-heartbeat whose subscription has a newer subVersion replaces it, so the group's subscription is
-``TagB`` (c2 subscribed last) whoever heartbeats.  Rebalance still gives each member two of the four
-queues.  Eight ``TagA`` and eight ``TagB`` messages go two of each to every queue.  The broker filters
-every pull by ``TagB``: no ``TagA`` message reaches anyone; c1 gets the ``TagB`` messages of its
-queues and drops them (its own filter is ``TagA``); c2 consumes only those of its own queues.  Yet
-every queue's offset moves to its end: the lost messages are never redelivered.
+heartbeat whose subscription has a newer subVersion replaces it.  A push consumer gives its
+subscription a new version whenever a rebalance changes its queues (RebalancePushImpl
+#messageQueueChanged) and heartbeats at once, so the group's subscription is that of the member
+whose rebalance came last when c2 joined (either one; the result names it).  Rebalance gives each
+member two of the four queues.  Two ``TagA`` and two ``TagB`` messages go to every queue.  The
+broker filters every pull by the one subscription: the other tag reaches nobody; the winner
+consumes its tag in its own queues; the loser gets the winner's tag and drops it (its own filter
+differs).  Yet every queue's offset moves to its end: the lost messages are never redelivered.
 """
 from __future__ import annotations
 
