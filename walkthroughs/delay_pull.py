@@ -39,6 +39,9 @@ def scenario() -> dict[str, str]:
             assert sent.send_status is SendStatus.SEND_OK, sent
             mq = sent.message_queue
             lines.append(f"sent to {mq.topic} queue {mq.queue_id}, msgId {sent.msg_id}")
+            # the send auto-created the topic; the broker registers it with the name server in
+            # the background, so wait for the route before a consumer asks for it
+            cluster.wait_topic_route(state.namesrv_addr, TOPIC)
 
             consumer = DefaultMQPullConsumer(GROUP)
             consumer.set_namesrv_addr(state.namesrv_addr)

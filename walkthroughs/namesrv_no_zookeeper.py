@@ -52,6 +52,7 @@ def scenario() -> dict[str, str]:
             assert all(r.send_status is SendStatus.SEND_OK for r in sent), sent
             lines.append("producer: " + ", ".join(f"sent to {r.message_queue.broker_name} queue "
                                                   f"{r.message_queue.queue_id}" for r in sent))
+            cluster.wait_topic_route(namesrvs[1].addr, TOPIC)  # registered in the background
             consumer = DefaultMQPullConsumer("walkthrough_pull_group")
             consumer.set_namesrv_addr(state.namesrv_addr)
             consumer.start()

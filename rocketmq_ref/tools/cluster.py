@@ -156,6 +156,36 @@ def cluster_info(namesrv_addr: str, timeout_s: float = 3.0) -> dict:
     return fastjson.loads(bytes(response.body)) if response.body else {}
 
 
+def topic_route_known(namesrv_addr: str, topic: str, timeout_s: float = 3.0) -> bool:
+    """GET_ROUTEINFO_BY_TOPIC over a plain socket: does this name server route ``topic`` yet?"""
+    from rocketmq_ref.common.protocol.request_code import RequestCode
+    from rocketmq_ref.common.protocol.response_code import ResponseCode
+    from rocketmq_ref.remoting.protocol.remoting_command import RemotingCommand
+
+    host, port = namesrv_addr.rsplit(":", 1)
+    request = RemotingCommand.create_request_command(RequestCode.GET_ROUTEINFO_BY_TOPIC, None)
+    request.ext_fields = {"topic": topic}
+    with socket.create_connection((host, int(port)), timeout=timeout_s) as s:
+        s.sendall(request.encode())
+        length = int.from_bytes(_recv_exactly(s, 4), "big")
+        response = RemotingCommand.decode(_recv_exactly(s, length))
+    return response.code == ResponseCode.SUCCESS
+
+
+def wait_topic_route(namesrv_addrs: str, topic: str, timeout_s: float = 10.0) -> None:
+    """Wait until every name server routes ``topic``.  A broker registers a topic that a send
+    auto-created in the background (Java sends that registration oneway), so a client asking
+    for the route right after such a send can still be told TOPIC_NOT_EXIST."""
+    deadline = time.monotonic() + timeout_s
+    pending = [a for a in namesrv_addrs.split(";") if a]
+    while pending:
+        pending = [a for a in pending if not topic_route_known(a, topic)]
+        if pending and time.monotonic() > deadline:
+            raise ClusterError(f"no route for {topic} on {', '.join(pending)} after {timeout_s:.0f}s")
+        if pending:
+            time.sleep(0.05)
+
+
 def _recv_exactly(s: socket.socket, n: int) -> bytes:
     buf = bytearray()
     while len(buf) < n:

@@ -21,6 +21,11 @@ def test_up_status_down_two_masters_leaves_no_process(tmp_path, capsys):
         # the brokers registered with the name server under the generated cluster name
         info = cluster.cluster_info(state.namesrv_addr)
         assert sorted(info["clusterAddrTable"]["DefaultCluster"]) == ["broker-a", "broker-b"]
+        # routes: the brokers' default topic is known at once, a topic nobody made never is
+        cluster.wait_topic_route(state.namesrv_addr, "TBW102", timeout_s=5)
+        assert not cluster.topic_route_known(state.namesrv_addr, "NeverMade")
+        with pytest.raises(cluster.ClusterError, match="no route for NeverMade"):
+            cluster.wait_topic_route(state.namesrv_addr, "NeverMade", timeout_s=0.2)
         # a second "up" in the same directory is refused while it runs
         assert cluster.main(["up", "--dir", str(directory)]) == 1
         assert "already running" in capsys.readouterr().err
