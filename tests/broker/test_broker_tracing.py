@@ -10,38 +10,15 @@ import time
 
 import pytest
 
-from rocketmq_ref.broker.broker_controller import BrokerController
-from rocketmq_ref.common.broker_config import BrokerConfig
-from rocketmq_ref.common.namesrv_config import NamesrvConfig
-from rocketmq_ref.namesrv.namesrv_controller import NamesrvController
-from rocketmq_ref.remoting.netty.configs import NettyClientConfig, NettyServerConfig
-from rocketmq_ref.store.config.message_store_config import MessageStoreConfig
 from tests.support import wire
+from tests.support.inproc import inproc_broker
 
 
 @pytest.fixture(scope="module")
 def inproc_cluster(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("trace-cluster")
-    ns_config = NamesrvConfig()
-    ns_config.kv_config_path = str(tmp / "kv.json")
-    namesrv = NamesrvController(ns_config, NettyServerConfig(listen_port=0, bind_address="127.0.0.1"))
-    namesrv.initialize()
-    namesrv.start()
-    bc = BrokerConfig()
-    bc.broker_ip1 = "127.0.0.1"
-    bc.broker_name = "broker-t"
-    bc.namesrv_addr = f"127.0.0.1:{namesrv.local_listen_port()}"
-    sc = MessageStoreConfig(store_path_root_dir=str(tmp / "store"))
-    sc.mapped_file_size_commit_log = 4 * 1024 * 1024
-    sc.message_delay_level = " ".join(["1s"] * 18)
-    broker = BrokerController(bc, NettyServerConfig(listen_port=0, bind_address="127.0.0.1"), NettyClientConfig(), sc)
-    assert broker.initialize()
-    broker.start()
-    try:
-        yield namesrv, broker
-    finally:
-        broker.shutdown()
-        namesrv.shutdown()
+    with inproc_broker(tmp_path_factory.mktemp("trace-cluster"), "broker-t",
+                       message_delay_level=" ".join(["1s"] * 18)) as pair:
+        yield pair
 
 
 def by_name(spans, name):

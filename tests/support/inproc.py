@@ -15,8 +15,10 @@ from rocketmq_ref.store.config.message_store_config import MessageStoreConfig
 
 
 @contextlib.contextmanager
-def inproc_broker(tmp: Path, broker_name: str = "broker-a") -> Iterator[tuple[NamesrvController, BrokerController]]:
-    """Yield a started ``(namesrv, broker)``; both are shut down on exit."""
+def inproc_broker(tmp: Path, broker_name: str = "broker-a", **store_settings: object
+                  ) -> Iterator[tuple[NamesrvController, BrokerController]]:
+    """Yield a started ``(namesrv, broker)``; both are shut down on exit.  ``store_settings`` are
+    ``MessageStoreConfig`` fields (e.g. ``message_delay_level``)."""
     ns_config = NamesrvConfig()
     ns_config.kv_config_path = str(tmp / "kv.json")
     namesrv = NamesrvController(ns_config, NettyServerConfig(listen_port=0, bind_address="127.0.0.1"))
@@ -29,6 +31,8 @@ def inproc_broker(tmp: Path, broker_name: str = "broker-a") -> Iterator[tuple[Na
         bc.namesrv_addr = f"127.0.0.1:{namesrv.local_listen_port()}"
         sc = MessageStoreConfig(store_path_root_dir=str(tmp / "store"))
         sc.mapped_file_size_commit_log = 4 * 1024 * 1024
+        for key, value in store_settings.items():
+            setattr(sc, key, value)
         broker = BrokerController(bc, NettyServerConfig(listen_port=0, bind_address="127.0.0.1"),
                                   NettyClientConfig(), sc)
         assert broker.initialize()
