@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Mapping
 
 from rocketmq_ref.common.java_config import ConfigError, load_properties_file
@@ -97,7 +97,6 @@ class TlsSystemConfig:
         """Settings from ``tls.*`` keys (exact Java names or ``TLS_SERVER_MODE``-style), then the
         config file they name."""
         cfg = cls()
-        types = {f.name: f.type for f in fields(cls)}
         for name, key in _ENV_KEYS.items():
             value = _env_get(props, key)
             if value is None:
@@ -106,7 +105,7 @@ class TlsSystemConfig:
                 cfg.configured = True
             if name == "tls_mode":
                 cfg.tls_mode = TlsMode.parse(value)
-            elif types[name] == "bool":
+            elif isinstance(getattr(cfg, name), bool):
                 setattr(cfg, name, _parse_bool(value))
             else:
                 setattr(cfg, name, value)
