@@ -118,3 +118,15 @@ class AbstractSendMessageProcessor:
         busy = getattr(store, "is_os_page_cache_busy", None)
         deficient = getattr(store, "is_transient_store_pool_deficient", None)
         return bool((busy and busy()) or (deficient and deficient()))
+
+    def record_stored(self, topic: str, aresult: Any, response: RemotingCommand, queue_id: int) -> None:
+        """What a stored send or reply shares (Java ``handlePutMessageResult``): the put stats, and the
+        message id and offsets in the response header."""
+        stats = self.broker_controller.broker_stats_manager
+        stats.inc_topic_put_nums(topic, aresult.msg_num, 1)
+        stats.inc_topic_put_size(topic, aresult.wrote_bytes)
+        stats.inc_broker_put_nums(aresult.msg_num)
+        header = response.custom_header
+        header.msg_id = aresult.msg_id
+        header.queue_id = queue_id
+        header.queue_offset = aresult.logics_offset

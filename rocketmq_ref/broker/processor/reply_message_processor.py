@@ -184,12 +184,4 @@ class ReplyMessageProcessor(AbstractSendMessageProcessor):
         if status not in _PUT_OK:
             log.warning("process reply message, store putMessage failed: %s", status.name)
             return
-        aresult = result.append_message_result
-        stats = self.broker_controller.broker_stats_manager
-        stats.inc_topic_put_nums(msg.topic, aresult.msg_num, 1)
-        stats.inc_topic_put_size(msg.topic, aresult.wrote_bytes)
-        stats.inc_broker_put_nums(aresult.msg_num)
-        header = response.custom_header
-        header.msg_id = aresult.msg_id
-        header.queue_id = queue_id
-        header.queue_offset = aresult.logics_offset
+        self.record_stored(msg.topic, result.append_message_result, response, queue_id)
