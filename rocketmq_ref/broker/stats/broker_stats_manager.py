@@ -17,17 +17,6 @@ from rocketmq_ref.common.stats.moment_stats_item import MomentStatsItemSet
 from rocketmq_ref.common.stats.stats_item import StatsItem
 from rocketmq_ref.common.stats.stats_item_set import StatsItemSet
 
-# the names the rest of the broker imports from here
-TOPIC_PUT_NUMS = S.TOPIC_PUT_NUMS
-TOPIC_PUT_SIZE = S.TOPIC_PUT_SIZE
-GROUP_GET_NUMS = S.GROUP_GET_NUMS
-GROUP_GET_SIZE = S.GROUP_GET_SIZE
-SNDBCK_PUT_NUMS = S.SNDBCK_PUT_NUMS
-BROKER_PUT_NUMS = S.BROKER_PUT_NUMS
-BROKER_GET_NUMS = S.BROKER_GET_NUMS
-GROUP_GET_FROM_DISK_NUMS = S.GROUP_GET_FROM_DISK_NUMS
-GROUP_GET_LATENCY = S.GROUP_GET_LATENCY
-
 log = logging.getLogger("rocketmq_ref.stats")
 COMMERCIAL_LOG = logging.getLogger("rocketmq_ref.stats.commercial")
 
