@@ -2,8 +2,6 @@
 batch with the matched/skipped counts; the retry variant uses the original topic's filter."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from rocketmq_ref.broker.filter.consumer_filter_manager import ConsumerFilterManager
 from rocketmq_ref.common.message.message import MessageExt
 from rocketmq_ref.common.message.message_decoder import encode

@@ -3,7 +3,7 @@
 its bit map and whether a group's filter matches it."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rocketmq_ref.common.fastjson import JsonBody
 from rocketmq_ref.common.protocol.heartbeat import SubscriptionData
