@@ -105,10 +105,7 @@ class QueryMsgByIdSubCommand(SubCommand):
         admin = admin_factory()
         ids = [i.strip() for i in cl.get_option_value("i").split(",") if i.strip()]
         if cl.get_option_value("s", "false").lower() == "true":
-            from rocketmq_ref.client.producer import DefaultMQProducer
-
-            producer = DefaultMQProducer("ReSendMsgById")
-            producer.set_namesrv_addr(admin.namesrv_addr)
+            producer = _producer(admin, "ReSendMsgById")
             if cl.has_option("u"):
                 producer.unit_name = cl.get_option_value("u")
             producer.start()
@@ -165,6 +162,16 @@ def _pull_consumer(admin: Any, group: str = mixall.TOOLS_CONSUMER_GROUP) -> Any:
     consumer = DefaultMQPullConsumer(group)
     consumer.set_namesrv_addr(admin.namesrv_addr)
     return consumer
+
+
+def _producer(admin: Any, group: str | None = None) -> Any:
+    """A producer on the admin's name servers (not started); Java names the group after the
+    current time where the command gives none."""
+    from rocketmq_ref.client.producer import DefaultMQProducer
+
+    producer = DefaultMQProducer(group or str(int(time.time() * 1000)))
+    producer.set_namesrv_addr(admin.namesrv_addr)
+    return producer
 
 
 class QueryMsgByOffsetSubCommand(SubCommand):
@@ -269,8 +276,6 @@ class SendMessageCommand(SubCommand):
                 Option("m", "msgTraceEnable", True, "Message Trace Enable, Default: false")]
 
     def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
-        from rocketmq_ref.client.producer import DefaultMQProducer
-
         if cl.has_option("i") and not cl.has_option("b"):
             raise ParseException("Broker name must be set if the queue is chosen!")
         if cl.get_option_value("m", "false").lower() == "true":
@@ -280,8 +285,7 @@ class SendMessageCommand(SubCommand):
         msg = Message(topic, cl.get_option_value("p").encode("utf-8"), tags=cl.get_option_value("c"),
                       keys=cl.get_option_value("k"))
         admin = admin_factory()
-        producer = DefaultMQProducer(str(int(time.time() * 1000)))
-        producer.set_namesrv_addr(admin.namesrv_addr)
+        producer = _producer(admin)
         producer.start()
         try:
             if cl.has_option("b") and cl.has_option("i"):
@@ -410,16 +414,13 @@ class CheckMsgSendRTCommand(SubCommand):
                 Option("s", "size", True, "message size | default 128 Byte")]
 
     def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
-        from rocketmq_ref.client.producer import DefaultMQProducer
-
         topic = cl.get_option_value("t")
         amount = java_int(cl.get_option_value("a"), "a") if cl.has_option("a") else 100
         size = java_int(cl.get_option_value("s"), "s") if cl.has_option("s") else 128
         if amount < 1:
             raise ParseException("-a: the amount must be positive")
         admin = admin_factory()
-        producer = DefaultMQProducer(str(int(time.time() * 1000)))
-        producer.set_namesrv_addr(admin.namesrv_addr)
+        producer = _producer(admin)
         producer.start()
         fmt = "{:<32}  {:<4}  {:<20}    {}\n"
         out.write(fmt.format("#Broker Name", "#QID", "#Send Result", "#RT"))
