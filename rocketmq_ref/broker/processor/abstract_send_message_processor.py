@@ -22,7 +22,7 @@ DLQ_NUMS_PER_GROUP = 1
 #: ``MQVersion.Version.V3_4_9.ordinal()``: clients from here on send ``maxReconsumeTimes``
 V3_4_9 = 121
 
-_V2_CODES = (RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE)
+_V2_CODES = (int(RequestCode.SEND_MESSAGE_V2), int(RequestCode.SEND_BATCH_MESSAGE))
 
 
 def channel_remote_host(ctx: Any) -> tuple[str, int]:
@@ -59,10 +59,10 @@ class AbstractSendMessageProcessor:
 
     @staticmethod
     def parse_request_header(request: RemotingCommand) -> SendMessageRequestHeader | None:
-        """SEND_MESSAGE carries the long names, SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE the letters a..n."""
+        """SEND_MESSAGE carries the long names, SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE the letters a..n;
+        a V2 header is decoded straight into the V1 one (same rules and errors, no V2 object)."""
         if request.code in _V2_CODES:
-            v2 = request.decode_command_custom_header(SendMessageRequestHeaderV2)
-            return SendMessageRequestHeaderV2.create_send_message_request_header_v1(v2)
+            return SendMessageRequestHeaderV2.decode_as_v1(request.ext_fields)
         if request.code == RequestCode.SEND_MESSAGE:
             return request.decode_command_custom_header(SendMessageRequestHeader)
         return None

@@ -23,7 +23,6 @@ from rocketmq_ref.common.perm_name import PermName
 from rocketmq_ref.common.protocol.header.consumer_send_msg_back_request_header import (
     ConsumerSendMsgBackRequestHeader)
 from rocketmq_ref.common.protocol.header.send_message_request_header import SendMessageRequestHeader
-from rocketmq_ref.common.protocol.header.send_message_request_header_v2 import SendMessageRequestHeaderV2
 from rocketmq_ref.common.protocol.header.send_message_response_header import SendMessageResponseHeader
 from rocketmq_ref.common.protocol.request_code import RequestCode
 from rocketmq_ref.common.protocol.response_code import ResponseCode
@@ -46,8 +45,6 @@ _STORED_CODES = {
     PutMessageStatus.SLAVE_NOT_AVAILABLE: ResponseCode.SLAVE_NOT_AVAILABLE,
 }
 _SEND_BACK = int(RequestCode.CONSUMER_SEND_MSG_BACK)
-_V2_CODES = (int(RequestCode.SEND_MESSAGE_V2), int(RequestCode.SEND_BATCH_MESSAGE))
-_decode_v2_as_v1 = SendMessageRequestHeaderV2.decode_as_v1
 
 
 class SendMessageProcessor(AbstractSendMessageProcessor):
@@ -90,14 +87,6 @@ class SendMessageProcessor(AbstractSendMessageProcessor):
         if header.batch:
             return self.async_send_batch_message(ctx, request, header)
         return self.async_send_message(ctx, request, header)
-
-    @staticmethod
-    def parse_request_header(request: RemotingCommand) -> SendMessageRequestHeader | None:
-        """As ``AbstractSendMessageProcessor.parse_request_header``; a V2 header is decoded straight
-        into the V1 one (same rules and errors, no V2 object in between)."""
-        if request.code in _V2_CODES:
-            return _decode_v2_as_v1(request.ext_fields)
-        return AbstractSendMessageProcessor.parse_request_header(request)
 
     # -- send ------------------------------------------------------------------------------------
 
