@@ -27,9 +27,9 @@ from rocketmq_ref.common.protocol.header.update_global_white_addrs_config_reques
 from rocketmq_ref.common.protocol.request_code import RequestCode
 from rocketmq_ref.common.tracing import traced
 from rocketmq_ref.common.utilall import YYYY_MM_DD_HH_MM_SS
-from rocketmq_ref.tools.command.command_util import (fetch_master_addr_by_cluster_name,
+from rocketmq_ref.tools.command.command_util import (broker_or_cluster, fetch_master_addr_by_cluster_name,
                                                      fetch_master_and_slave_addr_by_cluster_name)
-from rocketmq_ref.tools.command.sub_command import CommandLine, Option, OptionGroup, SubCommand, java_bool
+from rocketmq_ref.tools.command.sub_command import CommandLine, Option, SubCommand, java_bool
 
 AdminFactory = Callable[[], Any]
 _JAVA = "org.apache.rocketmq.tools.admin.DefaultMQAdminExt"
@@ -82,11 +82,6 @@ def examine_broker_cluster_acl_version_info(admin: Any, addr: str) -> ClusterAcl
 
 
 # -- the commands -----------------------------------------------------------------------------------------
-def _broker_or_cluster(what_b: str, what_c: str) -> OptionGroup:
-    return OptionGroup((Option("b", "brokerAddr", True, what_b), Option("c", "clusterName", True, what_c)),
-                       required=True)
-
-
 def _target_addrs(cl: CommandLine, admin: Any) -> list[str]:
     """``-b`` one broker, or ``-c`` every master and slave of the cluster."""
     if cl.has_option("b"):
@@ -103,7 +98,7 @@ class UpdateAccessConfigSubCommand(SubCommand):
     desc = "Update acl config yaml file in broker"
 
     def build_command_line_options(self) -> list:
-        return [_broker_or_cluster("update acl config file to which broker",
+        return [broker_or_cluster("update acl config file to which broker",
                                    "update acl config file to which cluster"),
                 Option("a", "accessKey", True, "set accessKey in acl config file", required=True),
                 Option("s", "secretKey", True, "set secretKey in acl config file", required=True),
@@ -144,7 +139,7 @@ class DeleteAccessConfigSubCommand(SubCommand):
     desc = "Delete Acl Config Account in broker"
 
     def build_command_line_options(self) -> list:
-        return [_broker_or_cluster("delete acl config account from which broker",
+        return [broker_or_cluster("delete acl config account from which broker",
                                    "delete acl config account from which cluster"),
                 Option("a", "accessKey", True, "set accessKey in acl config file for deleting which account",
                        required=True)]
@@ -163,7 +158,7 @@ class ClusterAclConfigVersionListSubCommand(SubCommand):
     desc = "List all of acl config version information in cluster"
 
     def build_command_line_options(self) -> list:
-        return [_broker_or_cluster("query acl config version for which broker",
+        return [broker_or_cluster("query acl config version for which broker",
                                    "query acl config version for specified cluster")]
 
     def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
@@ -194,7 +189,7 @@ class UpdateGlobalWhiteAddrSubCommand(SubCommand):
     desc = "Update global white address for acl Config File in broker"
 
     def build_command_line_options(self) -> list:
-        return [_broker_or_cluster("update global white address to which broker",
+        return [broker_or_cluster("update global white address to which broker",
                                    "update global white address to which cluster"),
                 Option("g", "globalWhiteRemoteAddresses", True,
                        "set globalWhiteRemoteAddress list,eg: 10.10.103.*,192.168.0.*", required=True),

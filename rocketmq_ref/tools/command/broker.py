@@ -8,15 +8,10 @@ from typing import Any, Callable, TextIO
 
 from rocketmq_ref.common.utilall import frontstring_at_least
 from rocketmq_ref.tools.command import command_util
-from rocketmq_ref.tools.command.sub_command import (CommandLine, Option, OptionGroup, SubCommand,
+from rocketmq_ref.tools.command.sub_command import (CommandLine, Option, SubCommand,
                                                     java_bool, java_int)
 
 AdminFactory = Callable[[], Any]
-
-
-def _broker_or_cluster(desc_b: str, desc_c: str, required: bool = True) -> OptionGroup:
-    return OptionGroup((Option("b", "brokerAddr", True, desc_b),
-                        Option("c", "clusterName", True, desc_c)), required=required)
 
 
 class BrokerStatusSubCommand(SubCommand):
@@ -24,7 +19,7 @@ class BrokerStatusSubCommand(SubCommand):
     desc = "Fetch broker runtime status data"
 
     def build_command_line_options(self) -> list:
-        return [_broker_or_cluster("Broker address", "which cluster")]
+        return [command_util.broker_or_cluster("Broker address", "which cluster")]
 
     def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
         admin = admin_factory()
@@ -50,7 +45,7 @@ class GetBrokerConfigCommand(SubCommand):
     desc = "Get broker config by cluster or special broker!"
 
     def build_command_line_options(self) -> list:
-        return [_broker_or_cluster("get which broker", "get which cluster")]
+        return [command_util.broker_or_cluster("get which broker", "get which cluster")]
 
     def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
         admin = admin_factory()
@@ -82,7 +77,7 @@ class UpdateBrokerConfigSubCommand(SubCommand):
     desc = "Update broker's config"
 
     def build_command_line_options(self) -> list:
-        return [_broker_or_cluster("update which broker", "update which cluster"),
+        return [command_util.broker_or_cluster("update which broker", "update which cluster"),
                 Option("k", "key", True, "config key", required=True),
                 Option("v", "value", True, "config value", required=True)]
 

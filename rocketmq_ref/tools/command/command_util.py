@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from rocketmq_ref.common import mixall
-from rocketmq_ref.tools.command.sub_command import SubCommandException
+from rocketmq_ref.tools.command.sub_command import Option, OptionGroup, SubCommandException
+
+
+def broker_or_cluster(desc_b: str, desc_c: str, required: bool = True) -> OptionGroup:
+    """The ``-b brokerAddr`` / ``-c clusterName`` choice of the commands that act on one broker or
+    on a cluster's brokers."""
+    return OptionGroup((Option("b", "brokerAddr", True, desc_b),
+                        Option("c", "clusterName", True, desc_c)), required=required)
 
 
 def _cluster_brokers(admin: Any, cluster_name: str) -> list[Any]:
