@@ -19,14 +19,11 @@ from rocketmq_ref.client.consumer import (ConsumeConcurrentlyStatus, ConsumeFrom
 from rocketmq_ref.client.producer import DefaultMQProducer, SendCallback, SendStatus
 from rocketmq_ref.common.message import Message, MessageQueue
 from tests.broker.support import broker_props, start_broker, start_namesrv
+from tests.support.clients import ClusterClients
 from tests.support.processes import ProcessFactory
 from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.e2e
-
-FAST = {"poll_name_server_interval": 500, "heartbeat_broker_interval": 1000,
-        "persist_consumer_offset_interval": 1000}
-
 
 wait_until = functools.partial(wait_until, timeout=20.0)  # this file's waits default to 20 s
 
@@ -38,7 +35,7 @@ def create_topic_everywhere(producer: DefaultMQProducer, topic: str, queues: int
                       == {"broker-a", "broker-b"})
 
 
-class Cluster:
+class Cluster(ClusterClients):
     def __init__(self, tmp: Path, brokers: int = 2) -> None:
         self.factory = ProcessFactory(tmp)
         self.namesrv = start_namesrv(self.factory, tmp)
@@ -51,13 +48,6 @@ class Cluster:
     @property
     def addr(self) -> str:
         return self.namesrv.addr
-
-    def configure(self, client: Any) -> Any:
-        client.set_namesrv_addr(self.addr)
-        for k, v in FAST.items():
-            setattr(client, k, v)
-        self.clients.append(client)
-        return client
 
     def producer(self, group: str) -> DefaultMQProducer:
         p = self.configure(DefaultMQProducer(group))
@@ -78,11 +68,7 @@ class Cluster:
         return c
 
     def close(self) -> None:
-        for c in reversed(self.clients):
-            try:
-                c.shutdown()
-            except Exception:  # noqa: BLE001 - best effort while tearing down
-                pass
+        self.shutdown_clients()
         self.factory.close()
 
 

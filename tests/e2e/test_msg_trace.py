@@ -20,16 +20,13 @@ from rocketmq_ref.common.message.message_type import MessageType
 from rocketmq_ref.tools import mqadmin
 from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
 from tests.broker.support import broker_props, start_broker, start_namesrv
+from tests.support.clients import ClusterClients
 from tests.support.processes import ProcessFactory
 from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.e2e
 
-FAST = {"poll_name_server_interval": 500, "heartbeat_broker_interval": 1000,
-        "persist_consumer_offset_interval": 1000}
-
-
-class TraceCluster:
+class TraceCluster(ClusterClients):
     def __init__(self, tmp: Path) -> None:
         self.factory = ProcessFactory(tmp)
         self.namesrv = start_namesrv(self.factory, tmp)
@@ -37,24 +34,13 @@ class TraceCluster:
                                                                      traceTopicEnable=True))
         self.clients: list[Any] = []
 
-    def configure(self, client: Any) -> Any:
-        client.set_namesrv_addr(self.namesrv.addr)
-        for k, v in FAST.items():
-            setattr(client, k, v)
-        self.clients.append(client)
-        return client
-
     def mqadmin(self, *args: str) -> tuple[int, str, str]:
         out, err = io.StringIO(), io.StringIO()
         code = mqadmin.main([args[0], "-n", self.namesrv.addr, *args[1:]], out=out, err=err)
         return code, out.getvalue(), err.getvalue()
 
     def close(self) -> None:
-        for c in reversed(self.clients):
-            try:
-                c.shutdown()
-            except Exception:  # noqa: BLE001 - best effort while tearing down
-                pass
+        self.shutdown_clients()
         self.factory.close()
 
 

@@ -21,14 +21,13 @@ from rocketmq_ref.client.producer import (LocalTransactionState, SendStatus, Tra
 from rocketmq_ref.common.message import Message, MessageQueue
 from rocketmq_ref.common.topic_validator import RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC
 from tests.e2e.test_client import wait_until
+from tests.support.clients import FAST, ClusterClients
 from tests.support.processes import process_factory  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.e2e
 
 COMMIT, ROLLBACK, UNKNOW = (LocalTransactionState.COMMIT_MESSAGE, LocalTransactionState.ROLLBACK_MESSAGE,
                             LocalTransactionState.UNKNOW)
-FAST = {"poll_name_server_interval": 500, "heartbeat_broker_interval": 1000,
-        "persist_consumer_offset_interval": 1000}
 CHECK_MAX = 3
 
 
@@ -57,7 +56,7 @@ class Listener(TransactionListener):
             return sum(1 for b, _, _ in self.checks if b == body)
 
 
-class Cluster:
+class Cluster(ClusterClients):
     def __init__(self, tmp, factory) -> None:
         from tests.broker.support import broker_props, start_broker, start_namesrv
         self.namesrv = start_namesrv(factory, tmp)
@@ -65,13 +64,6 @@ class Cluster:
             tmp, self.namesrv.addr, name="broker-tx", transactionCheckInterval=1000, transactionTimeOut=1000,
             transactionCheckMax=CHECK_MAX))
         self.clients: list[Any] = []
-
-    def configure(self, client: Any) -> Any:
-        client.set_namesrv_addr(self.namesrv.addr)
-        for k, v in FAST.items():
-            setattr(client, k, v)
-        self.clients.append(client)
-        return client
 
     def producer(self, group: str, listener: TransactionListener) -> TransactionMQProducer:
         p = self.configure(TransactionMQProducer(group))
@@ -94,11 +86,7 @@ class Cluster:
         return c, got
 
     def close(self) -> None:
-        for c in reversed(self.clients):
-            try:
-                c.shutdown()
-            except Exception:  # noqa: BLE001 - best effort while tearing down
-                pass
+        self.shutdown_clients()
 
 
 @pytest.fixture(scope="module")
