@@ -17,10 +17,8 @@ import threading
 import time
 from typing import Any
 
-from opentelemetry import trace
-
 from rocketmq_ref.common.service_thread import ServiceThread
-from rocketmq_ref.common.tracing import Link, span
+from rocketmq_ref.common.tracing import Link, current_span, span
 from rocketmq_ref.store.ha.ha_connection import HAConnection
 from rocketmq_ref.store.ha.ha_protocol import HAProtocolError, TransferFrameReader, encode_report
 from rocketmq_ref.store.ha.wait_notify_object import WaitNotifyObject
@@ -242,7 +240,7 @@ class GroupTransferService(ServiceThread):
 
     def put_request(self, request: Any) -> None:
         # the sending thread's span, so the wait can link back to the send it releases
-        ctx = trace.get_current_span().get_span_context()
+        ctx = current_span().get_span_context()
         with self._lock:
             self.requests_write.append((request, ctx))
         self.wakeup()
