@@ -20,6 +20,7 @@ from rocketmq_ref.client.producer import DefaultMQProducer, SendStatus
 from rocketmq_ref.common.message import Message
 from rocketmq_ref.tools import mqadmin
 from tests.broker.support import broker_props, start_broker, start_namesrv
+from tests.support.clients import ClusterClients
 from tests.support.processes import process_factory  # noqa: F401  (fixture)
 from tests.support.wait import wait_until
 
@@ -39,8 +40,6 @@ PLAIN_ACL = {
          "defaultGroupPerm": "DENY", "topicPerms": [f"{TOPIC}=SUB"], "groupPerms": [f"{GROUP}=SUB"]},
     ],
 }
-FAST = {"poll_name_server_interval": 500, "heartbeat_broker_interval": 1000,
-        "persist_consumer_offset_interval": 1000, "retry_times_when_send_failed": 0}
 
 
 def hook(keys: tuple[str, str]) -> AclClientRPCHook:
@@ -56,7 +55,7 @@ def error_code(e: BaseException) -> int | None:
     return None
 
 
-class AclCluster:
+class AclCluster(ClusterClients):
     def __init__(self, home: Path, factory) -> None:
         (home / "conf").mkdir(parents=True)
         (home / "conf" / "plain_acl.yml").write_text(yaml.safe_dump(PLAIN_ACL, sort_keys=False))
@@ -67,11 +66,9 @@ class AclCluster:
         self.clients: list = []
 
     def configure(self, client):
-        client.set_namesrv_addr(self.namesrv.addr)
-        for k, v in FAST.items():
-            if hasattr(client, k):
-                setattr(client, k, v)
-        self.clients.append(client)
+        super().configure(client)
+        if hasattr(client, "retry_times_when_send_failed"):
+            client.retry_times_when_send_failed = 0  # a refused send fails at once
         return client
 
     def producer(self, keys: tuple[str, str], group: str) -> DefaultMQProducer:
@@ -80,11 +77,7 @@ class AclCluster:
         return p
 
     def close(self) -> None:
-        for c in reversed(self.clients):
-            try:
-                c.shutdown()
-            except Exception:  # noqa: BLE001 - best effort while tearing down
-                pass
+        self.shutdown_clients()
 
 
 @pytest.fixture
