@@ -16,30 +16,18 @@ from rocketmq_ref.client.producer.default_mq_producer import DefaultMQProducer
 from rocketmq_ref.common import mixall
 from rocketmq_ref.common.message.message import Message
 from rocketmq_ref.common.message.message_queue import MessageQueue
-from rocketmq_ref.tools import mqadmin
 from rocketmq_ref.tools.admin.default_mq_admin_ext import DefaultMQAdminExt
 from rocketmq_ref.tools.command.monitoring import StartMonitoringSubCommand
 from rocketmq_ref.tools.monitor.monitor_listener import MonitorListener, analyze_process_queue, analyze_subscription
 from rocketmq_ref.tools.monitor.monitor_service import MonitorConfig, MonitorService
 from tests.support.cluster import running_cluster
 from tests.support.wait import wait_until
+from tests.tools.test_mqadmin import ok, run
 
 pytestmark = pytest.mark.e2e
 
 TOPIC = "AuditTopic"
 GROUP = "audit_cg"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = mqadmin.main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def ok(*argv: str) -> str:
-    code, out, err = run(*argv)
-    assert code == 0 and err == "", err
-    return out
 
 
 @pytest.fixture(scope="module")
