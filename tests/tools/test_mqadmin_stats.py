@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from rocketmq_ref.common import fastjson
-from rocketmq_ref.tools import cluster
+from tests.support.cluster import running_cluster
 from tests.support.wait import wait_until
 from tests.tools.test_mqadmin import ok, run
 
@@ -35,12 +35,8 @@ def rows_under(out: str, header: str) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def ns(tmp_path_factory):
-    state = cluster.plan(str(tmp_path_factory.mktemp("mqadmin-stats")), namesrv=1, masters=1)
-    try:
-        cluster.start(state, timeout_s=40)
+    with running_cluster(tmp_path_factory.mktemp("mqadmin-stats"), timeout_s=40, namesrv=1, masters=1) as state:
         yield state.namesrv_addr
-    finally:
-        cluster.stop(state)
 
 
 @pytest.fixture(scope="module")
