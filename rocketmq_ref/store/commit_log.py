@@ -821,8 +821,7 @@ class CommitLog:
         """The blocking face of ``submit_flush_request`` + ``submit_replica_request``."""
         ar = result.append_message_result
         flush = self.submit_flush_request(ar, msg)
-        replica = (self.submit_replica_request(ar, msg)
-                   if self.message_store_config.broker_role is BrokerRole.SYNC_MASTER else None)
+        replica = self.submit_replica_request(ar, msg)  # None unless SYNC_MASTER
         if flush is None and replica is None:
             return
         timeout = (max(self.message_store_config.sync_flush_timeout,
