@@ -178,6 +178,7 @@ def test_send_hook_appends_a_pub_record_with_the_result_ids():
                                                     append=appended.append))
     ctx = send_context()
     ctx.message.put_property(mc.PROPERTY_TRANSACTION_PREPARED, "true")
+    ctx.msg_type = "Trans_Msg_Half"  # as sendKernelImpl sets it for a half message
     hook.send_message_before(ctx)
     ctx.send_result = SendResult(SendStatus.SEND_OK, "UNIQ1", MessageQueue("TopicTest", "broker-a", 0), 5,
                                  offset_msg_id="OFF1", region_id="DefaultRegion")

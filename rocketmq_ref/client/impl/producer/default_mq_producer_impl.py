@@ -486,6 +486,8 @@ class DefaultMQProducerImpl:
                     broker_addr=broker_addr, born_host=producer.client_ip,
                     communication_mode=communication_mode, namespace=producer.namespace,
                     producer=self)
+                if sys_flag & MessageSysFlag.TRANSACTION_PREPARED_TYPE:
+                    context.msg_type = "Trans_Msg_Half"
                 if msg.get_property(mc.PROPERTY_DELAY_TIME_LEVEL) is not None or \
                         msg.get_property(mc.PROPERTY_START_DELIVER_TIME) is not None:
                     context.msg_type = "Delay_Msg"

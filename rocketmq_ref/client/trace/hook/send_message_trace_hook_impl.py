@@ -15,18 +15,7 @@ from rocketmq_ref.client.impl.producer.default_mq_producer_impl import SendMessa
 from rocketmq_ref.client.producer.send_result import SendStatus
 from rocketmq_ref.client.trace.trace_constants import TraceType
 from rocketmq_ref.client.trace.trace_context import TraceBean, TraceContext
-from rocketmq_ref.common.message import message_const as mc
 from rocketmq_ref.common.message.message_type import MessageType
-
-
-def message_type_of(context: Any) -> MessageType:
-    """The context's kind; a transactional half message is ``Trans_Msg_Half`` unless delayed, as
-    Java's ``sendKernelImpl`` sets it."""
-    kind = MessageType.__members__.get(context.msg_type, MessageType.Normal_Msg)
-    if kind is MessageType.Normal_Msg and \
-            (context.message.get_property(mc.PROPERTY_TRANSACTION_PREPARED) or "").lower() == "true":
-        return MessageType.Trans_Msg_Half
-    return kind
 
 
 class SendMessageTraceHookImpl(SendMessageHook):
@@ -46,7 +35,7 @@ class SendMessageTraceHookImpl(SendMessageHook):
         ns = context.namespace
         bean = TraceBean(topic=without_namespace(msg.topic, ns), tags=msg.tags, keys=msg.keys,
                          store_host=context.broker_addr, body_length=len(msg.body or b""),
-                         msg_type=message_type_of(context))
+                         msg_type=MessageType.__members__.get(context.msg_type, MessageType.Normal_Msg))
         context.mq_trace_context = TraceContext(
             TraceType.Pub, group_name=without_namespace(context.producer_group, ns), trace_beans=[bean])
 
