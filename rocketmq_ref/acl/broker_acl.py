@@ -10,6 +10,7 @@ import logging
 from typing import Any, Callable
 
 from rocketmq_ref.acl.access_validator import AccessValidator
+from rocketmq_ref.acl.common.acl_utils import split
 from rocketmq_ref.acl.plain.plain_access_validator import AclServerRPCHook, PlainAccessValidator
 from rocketmq_ref.acl.plain_access_config import PlainAccessConfig
 from rocketmq_ref.common.fastjson import dumps
@@ -60,9 +61,7 @@ def shutdown_acl(controller: Any) -> None:
 
 def _split(s: str | None) -> list[str] | None:
     """Java ``UtilAll.split(str, ",")``: None for None, and no empty items."""
-    if s is None:
-        return None
-    return [p for p in s.split(",") if p]
+    return None if s is None else split(s, ",")
 
 
 class AclAdminHandlers:

@@ -74,7 +74,7 @@ def is_ipv6_scope_num(num: int) -> bool:
     return 0 <= num <= 0xFFFF
 
 
-def _split(s: str, sep: str) -> list[str]:
+def split(s: str, sep: str) -> list[str]:
     """commons-lang ``StringUtils.split``: no empty tokens."""
     return [p for p in s.split(sep) if p]
 
@@ -89,7 +89,7 @@ def _parse_int(s: str, radix: int = 10) -> int:
 def is_scope(netaddress: str, index: int) -> bool:
     """Java ``isScope(String, int)``: the first ``index`` parts of an address are in range."""
     if is_colon(netaddress):
-        parts = _split(expand_ip(netaddress, 8), ":")
+        parts = split(expand_ip(netaddress, 8), ":")
         for i in range(index):
             try:
                 if not is_ipv6_scope_num(int(parts[i], 16)):
@@ -97,7 +97,7 @@ def is_scope(netaddress: str, index: int) -> bool:
             except (ValueError, IndexError):
                 return False
         return True
-    parts = _split(netaddress, ".")
+    parts = split(netaddress, ".")
     if len(parts) != 4:
         return False
     return all(is_scope_num(_parse_int(parts[i])) for i in range(index))
@@ -147,7 +147,7 @@ def v6ip_process(netaddress: str) -> str:
 def get_addresses(netaddress: str, partial_address: str) -> list[str]:
     """``1.2.3.{4,5}`` -> ``[1.2.3.4, 1.2.3.5]``."""
     head = netaddress[:netaddress.find("{")]
-    return [head + p for p in _split(partial_address[1:-1], ",")]
+    return [head + p for p in split(partial_address[1:-1], ",")]
 
 
 # -- YAML ---------------------------------------------------------------------------------------------

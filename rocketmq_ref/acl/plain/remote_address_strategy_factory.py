@@ -92,16 +92,16 @@ class RangeRemoteAddressStrategy(RemoteAddressStrategy):
         self.index = 0
         if U.is_colon(remote_addr):
             U.ipv6_address_check(remote_addr)
-            parts = U._split(remote_addr, ":")
+            parts = U.split(remote_addr, ":")
             for i in range(1, len(parts)):
                 if self._analysis(parts, i, 16):
                     U.verify(remote_addr, self.index - 1)
                     pre = U.v6ip_process(remote_addr)
-                    self.index = len(U._split(pre, ":"))
+                    self.index = len(U.split(pre, ":"))
                     self.head = pre
                     break
         else:
-            parts = U._split(remote_addr, ".")
+            parts = U.split(remote_addr, ".")
             if len(parts) != 4:
                 raise AclException(f"Netaddress examine scope Exception netaddress is {remote_addr}")
             if self._analysis(parts, 1, 10) or self._analysis(parts, 2, 10) or self._analysis(parts, 3, 10):
@@ -119,7 +119,7 @@ class RangeRemoteAddressStrategy(RemoteAddressStrategy):
         elif U.is_minus(value):
             if value.find("-") == 0:
                 raise AclException(f"RangeRemoteAddressStrategy netaddress examine scope Exception value {value} ")
-            bounds = U._split(value, "-")
+            bounds = U.split(value, "-")
             if len(bounds) != 2:
                 raise AclException(f"RangeRemoteAddressStrategy netaddress examine scope Exception value {value} ")
             self.start, self.end = U._parse_int(bounds[0], radix), U._parse_int(bounds[1], radix)
@@ -162,13 +162,13 @@ class RemoteAddressStrategyFactory:
             return NULL_NET_ADDRESS_STRATEGY
         if remote_addr.endswith("}"):
             if U.is_colon(remote_addr):
-                parts = U._split(remote_addr, ":")
+                parts = U.split(remote_addr, ":")
                 last = parts[-1]
                 if not last.startswith("{"):
                     raise AclException(f"MultipleRemoteAddressStrategy netaddress examine scope Exception "
                                        f"netaddress {remote_addr}")
                 return MultipleRemoteAddressStrategy(U.get_addresses(remote_addr, last))
-            parts = U._split(remote_addr, ".")
+            parts = U.split(remote_addr, ".")
             if len(parts) < 4:
                 raise AclException(f"MultipleRemoteAddressStrategy has got a/some wrong format IP(s) {remote_addr}")
             last = parts[-1]
@@ -177,7 +177,7 @@ class RemoteAddressStrategyFactory:
                                    f"netaddress {remote_addr}")
             return MultipleRemoteAddressStrategy(U.get_addresses(remote_addr, last))
         if U.is_comma(remote_addr):
-            return MultipleRemoteAddressStrategy(U._split(remote_addr, ","))
+            return MultipleRemoteAddressStrategy(U.split(remote_addr, ","))
         if U.is_asterisk(remote_addr) or U.is_minus(remote_addr):
             return RangeRemoteAddressStrategy(remote_addr)
         return OneRemoteAddressStrategy(remote_addr)
