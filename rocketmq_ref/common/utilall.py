@@ -40,6 +40,12 @@ def is_it_time_to_do(when: str, now: datetime.datetime | None = None) -> bool:
     return False
 
 
+def format_date(t_ms: int, pattern: str = YYYY_MM_DD_HH_MM_SS) -> str:
+    """Java ``UtilAll.formatDate``: a millisecond timestamp in local time (``yyyy-MM-dd HH:mm:ss``
+    by default)."""
+    return time.strftime(pattern, time.localtime(t_ms / 1000))
+
+
 def _local(t_ms: int) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(t_ms / 1000.0)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, TextIO
 
-from rocketmq_ref.common.utilall import frontstring_at_least
+from rocketmq_ref.common.utilall import format_date, frontstring_at_least
 from rocketmq_ref.tools.command import command_util
 from rocketmq_ref.tools.command.sub_command import (CommandLine, Option, SubCommand,
                                                     java_bool, java_int)
@@ -169,7 +169,7 @@ class BrokerConsumeStatsSubCommad(SubCommand):
                         diff = ow.broker_offset - ow.consumer_offset
                         if diff < diff_level or ow.last_timestamp <= 0:
                             continue
-                        last = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ow.last_timestamp / 1000))
+                        last = format_date(ow.last_timestamp)
                         out.write(f"{frontstring_at_least(mq.topic, 64):<64}  {group:<64}  "
                                   f"{frontstring_at_least(mq.broker_name, 32):<32}  {mq.queue_id:<4}  "
                                   f"{ow.broker_offset:<20}  {ow.consumer_offset:<20}  {diff:<20}  {last}\n")
@@ -189,8 +189,6 @@ class SendMsgStatusCommand(SubCommand):
                 Option("c", "count", True, "send message count, Default: 50")]
 
     def execute(self, cl: CommandLine, out: TextIO, admin_factory: AdminFactory) -> None:
-        import time
-
         from rocketmq_ref.client.producer import DefaultMQProducer
         from rocketmq_ref.common.message import Message
 

@@ -10,18 +10,13 @@ from rocketmq_ref.client.exception import MQBrokerException, MQClientException
 from rocketmq_ref.common import fastjson, mixall
 from rocketmq_ref.common.mq_version import get_version_desc
 from rocketmq_ref.common.subscription_group_config import SubscriptionGroupConfig
-from rocketmq_ref.common.utilall import frontstring_at_least
+from rocketmq_ref.common.utilall import format_date, frontstring_at_least
 from rocketmq_ref.tools.command import command_util
 from rocketmq_ref.tools.command.sub_command import (CommandLine, Option, OptionGroup, SubCommand,
                                                     java_bool, java_int)
 from rocketmq_ref.tools.command.topic import delete_topic
 
 AdminFactory = Callable[[], Any]
-
-
-def _date(ms: int) -> str:
-    """``UtilAll.formatDate(date, "yyyy-MM-dd HH:mm:ss")``."""
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ms / 1000))
 
 
 class ConsumerProgressSubCommand(SubCommand):
@@ -75,7 +70,7 @@ class ConsumerProgressSubCommand(SubCommand):
             ow = stats.offset_table[mq]
             diff = ow.broker_offset - ow.consumer_offset
             diff_total += diff
-            last = "N/A" if ow.last_timestamp == 0 else _date(ow.last_timestamp)
+            last = "N/A" if ow.last_timestamp == 0 else format_date(ow.last_timestamp)
             head = (f"{frontstring_at_least(mq.topic, 64):<64}  "
                     f"{frontstring_at_least(mq.broker_name, 32):<32}  {mq.queue_id:<4}  "
                     f"{ow.broker_offset:<20}  {ow.consumer_offset:<20}  ")

@@ -14,18 +14,14 @@ from typing import Any, Callable, TextIO
 from rocketmq_ref.client.trace.trace_constants import TraceType
 from rocketmq_ref.client.trace.trace_view import TraceView
 from rocketmq_ref.common.topic_validator import RMQ_SYS_TRACE_TOPIC
+from rocketmq_ref.common.utilall import format_date
 from rocketmq_ref.tools.command.sub_command import CommandLine, Option, SubCommand
 
 ROW = "{:<10} {:<20} {:<20} {:<20} {:<10} {:<10}\n"  # Java "%-10s %-20s %-20s %-20s %-10s %-10s%n"
 
 
-def _time(millis: int) -> str:
-    """``DateFormatUtils.format(millis, "yyyy-MM-dd HH:mm:ss")`` in local time."""
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(millis / 1000))
-
-
 def _row(kind: str, view: TraceView) -> str:
-    return ROW.format(kind, str(view.group_name), str(view.client_host), _time(view.time_stamp),
+    return ROW.format(kind, str(view.group_name), str(view.client_host), format_date(view.time_stamp),
                       f"{view.cost_time}ms", str(view.status))
 
 
