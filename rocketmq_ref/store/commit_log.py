@@ -807,13 +807,11 @@ class CommitLog:
 
     # -- flush and replica (B4.8, A5.5)
     def _nothing_to_wait_for(self) -> bool:
-        """Async flush on a master that is not SYNC_MASTER, no write buffer (the usual case):
-        wake the flusher as ``submit_flush_request`` would and say there is nothing to wait for."""
+        """Async flush on a broker that is not SYNC_MASTER (the usual case): wake the flusher as
+        ``submit_flush_request`` does and say there is nothing to wait for."""
         cfg = self.message_store_config
-        if (cfg.flush_disk_type is _ASYNC_FLUSH and cfg.broker_role is not _SYNC_MASTER
-                and not cfg.transient_store_pool_enable):
-            if not cfg.flush_commit_log_timed:
-                self.flush_commit_log_service.wakeup()  # a timed flusher sleeps through wake-ups
+        if cfg.flush_disk_type is _ASYNC_FLUSH and cfg.broker_role is not _SYNC_MASTER:
+            self._wake_async_flush()
             return True
         return False
 
@@ -879,12 +877,17 @@ class CommitLog:
                 return request.future
             service.wakeup()
             return None
-        if not self.message_store_config.is_transient_store_pool_enable():
-            if not self.message_store_config.flush_commit_log_timed:
-                service.wakeup()  # a timed flusher sleeps through wake-ups: skip the lock
-        else:
-            self.commit_log_service.wakeup()
+        self._wake_async_flush()
         return None
+
+    def _wake_async_flush(self) -> None:
+        """Async flush: wake the committer when writes go through the transient pool, else the
+        flusher (a timed flusher sleeps through wake-ups: skip its lock)."""
+        cfg = self.message_store_config
+        if cfg.is_transient_store_pool_enable():
+            self.commit_log_service.wakeup()
+        elif not cfg.flush_commit_log_timed:
+            self.flush_commit_log_service.wakeup()
 
     def submit_replica_request(self, result: AppendMessageResult, msg: Any
                                ) -> concurrent.futures.Future[PutMessageStatus] | None:
