@@ -7,7 +7,6 @@ mqadmin signs its own requests when ``${ROCKETMQ_HOME}/conf/tools.yml`` holds ``
 from __future__ import annotations
 
 import os
-import time
 from typing import Any, Callable, TextIO
 
 from rocketmq_ref.acl.common.acl_utils import get_acl_rpc_hook
@@ -26,7 +25,7 @@ from rocketmq_ref.common.protocol.header.update_global_white_addrs_config_reques
     UpdateGlobalWhiteAddrsConfigRequestHeader)
 from rocketmq_ref.common.protocol.request_code import RequestCode
 from rocketmq_ref.common.tracing import traced
-from rocketmq_ref.common.utilall import YYYY_MM_DD_HH_MM_SS
+from rocketmq_ref.common.utilall import format_date
 from rocketmq_ref.tools.command.command_util import (broker_or_cluster, fetch_master_addr_by_cluster_name,
                                                      fetch_master_and_slave_addr_by_cluster_name)
 from rocketmq_ref.tools.command.sub_command import CommandLine, Option, SubCommand, java_bool
@@ -179,7 +178,7 @@ class ClusterAclConfigVersionListSubCommand(SubCommand):
     def print_cluster_base_info(admin: Any, addr: str, out: TextIO) -> None:
         info = examine_broker_cluster_acl_version_info(admin, addr)
         for path, version in info.all_acl_config_data_version.items():
-            when = time.strftime(YYYY_MM_DD_HH_MM_SS, time.localtime(version.timestamp / 1000))
+            when = format_date(version.timestamp)
             out.write("%-16s  %-22s  %-22s  %-20s  %-22s  %-22s\n" % (
                 info.cluster_name, info.broker_name, info.broker_addr, path, version.counter, when))
 
