@@ -309,8 +309,9 @@ class BrokerController:
         the master's metadata every 10 s; a master logs how far its slaves are behind."""
         if self.message_store_config.broker_role is BrokerRole.SLAVE:
             addr = self.message_store_config.ha_master_address
-            self.update_master_ha_server_addr_periodically = not (addr and len(addr) >= 6)
-            if addr and len(addr) >= 6:
+            fixed = bool(addr) and len(addr) >= 6  # else the name server's answer sets it
+            self.update_master_ha_server_addr_periodically = not fixed
+            if fixed:
                 self.message_store.update_ha_master_address(addr)
             self.scheduled_service.schedule_at_fixed_rate("slaveSynchronize", self.slave_synchronize.sync_all,
                                                           3 * 1000, 10 * 1000)
